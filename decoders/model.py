@@ -1,0 +1,58 @@
+"""The decoder contract's value types: what every payload decoder returns and declares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Category = Literal["agriculture", "forestry", "smart_city", "generic"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One measurement in the canonical vocabulary (`decoders.quantities`).
+
+    `channel` tells several sensors of the same quantity on one device apart (soil
+    probes at three depths, the two inputs of a dual probe); 0 is the only/main one.
+    `time` is set only when the payload carries its own timestamp (batched frames);
+    otherwise the reading takes the uplink's receive time.
+    """
+
+    quantity: str
+    value: float
+    channel: int = 0
+    time: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The outcome of decoding one payload. Errors are data, never exceptions."""
+
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    readings: tuple[Reading, ...] = ()
+    warnings: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+DecodeFn = Callable[[bytes, int], Decoded]
+"""decode(payload, f_port): may raise DecodeError subclasses; the catalog catches them."""
+
+EncodeFn = Callable[[Sequence[Reading]], tuple[int, bytes]]
+"""encode(readings) -> (f_port, payload): the inverse used by the simulator."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecoderSpec:
+    """Metadata and entry points of one device type."""
+
+    type_id: str  # TTN device repository id "vendor/model"; stored in the DB; never changes
+    vendor: str
+    model: str
+    category: Category
+    f_ports: frozenset[int]  # empty = any port
+    quantities: frozenset[str]
+    source: str  # the vendor document the layout comes from (title and URL)
+    decode: DecodeFn
+    encode: EncodeFn | None = None
