@@ -1,0 +1,197 @@
+"""Per-message processing: envelope -> Uplink or dead letter -> decoder -> storage rows.
+
+This is the one place with a broad `except`: whatever goes wrong with one message
+becomes a dead letter or a kept-raw uplink, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass
+
+import decoders
+from decoders.quantities import is_plausible
+from netserver import DeviceStatus, EnvelopeError, Message, NetworkEvent, Skipped, Uplink, parse
+from storage.rows import (
+    Batch,
+    DeadLetterRow,
+    DeviceRef,
+    DeviceSighting,
+    EventRow,
+    ReadingRow,
+    ReceptionRow,
+    StatusRow,
+    UplinkRow,
+)
+from ingestor.resolve import resolve_type, type_hint
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One MQTT message as it came off the wire, with what acknowledging it needs."""
+
+    topic: str
+    payload: bytes
+    mid: int = 0
+    qos: int = 0
+    generation: int = 0  # connection it arrived on; acks are only valid on that one
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    incoming: Incoming
+    message: Message | None = None
+    error: str | None = None
+
+
+def parse_one(item: Incoming) -> Parsed:
+    """Parse the envelope; a malformed one carries the reason for its dead letter."""
+    try:
+        return Parsed(item, message=parse(item.topic, item.payload))
+    except EnvelopeError as exc:
+        return Parsed(item, error=str(exc))
+    except Exception as exc:  # a parser bug must not stop ingestion
+        logger.exception("envelope parser crashed", extra={"topic": item.topic})
+        return Parsed(item, error=f"internal: {type(exc).__name__}: {exc}")
+
+
+def sightings(parsed: Iterable[Parsed]) -> list[DeviceSighting]:
+    """Every device a batch mentions, so it can be registered on first sight."""
+    out: list[DeviceSighting] = []
+    for p in parsed:
+        m = p.message
+        if isinstance(m, Uplink):
+            out.append(
+                DeviceSighting(
+                    dev_eui=m.dev_eui,
+                    seen_at=m.received_at,
+                    name=m.device_name,
+                    source=m.source,
+                    application_id=m.application_id,
+                    type_hint=type_hint(m),
+                )
+            )
+        elif isinstance(m, DeviceStatus):
+            out.append(DeviceSighting(dev_eui=m.dev_eui, seen_at=m.time, source=m.source))
+        elif isinstance(m, NetworkEvent):
+            out.append(DeviceSighting(dev_eui=m.dev_eui, seen_at=m.time, source=m.source))
+    return out
+
+
+def decode_uplink(uplink: Uplink, type_id: str | None) -> decoders.Decoded | None:
+    """Run the decoder; a crashing decoder keeps the raw uplink with the crash as its error."""
+    if type_id is None or uplink.f_port == 0:
+        return None
+    try:
+        return decoders.decode(type_id, uplink.f_port, uplink.payload)
+    except Exception as exc:
+        logger.exception("decoder crashed", extra={"dev_eui": uplink.dev_eui, "type_id": type_id})
+        return decoders.Decoded(errors=(f"decoder crashed: {type(exc).__name__}",))
+
+
+def uplink_row(
+    uplink: Uplink, type_id: str | None, decoded: decoders.Decoded | None,
+    quantity_ids: Container[str],
+) -> UplinkRow:  # fmt: skip
+    readings: list[ReadingRow] = []
+    warnings: list[str] = list(decoded.warnings) if decoded else []
+    if decoded:
+        for r in decoded.readings:
+            if r.quantity not in quantity_ids:
+                warnings.append(
+                    f"quantity {r.quantity!r} unknown to the database; run `smartregion db migrate`"
+                )
+                continue
+            readings.append(
+                ReadingRow(
+                    quantity=r.quantity,
+                    value=r.value,
+                    time=r.time or uplink.received_at,
+                    channel=r.channel,
+                    flagged=not is_plausible(r.quantity, r.value),
+                )
+            )
+    if decoded is not None and not decoded.errors:
+        fields: Mapping[str, object] | None = decoded.fields
+    elif decoded is not None:
+        fields = decoded.fields or None
+    else:
+        fields = uplink.decoded  # raw only: keep what the network server decoded, if anything
+    return UplinkRow(
+        dev_eui=uplink.dev_eui,
+        received_at=uplink.received_at,
+        f_cnt=uplink.f_cnt,
+        f_port=uplink.f_port,
+        payload=uplink.payload,
+        source=uplink.source,
+        type_id=type_id if decoded is not None else None,
+        fields=fields,
+        decode_errors=decoded.errors if decoded else (),
+        decode_warnings=tuple(warnings),
+        ns_decoded=uplink.decoded,
+        frequency_hz=uplink.frequency_hz,
+        data_rate=uplink.data_rate,
+        spreading_factor=uplink.spreading_factor,
+        airtime_s=uplink.airtime_s,
+        readings=tuple(readings),
+        receptions=tuple(
+            ReceptionRow(
+                gateway_eui=rx.gateway_eui,
+                gateway_network_id=rx.gateway_id,
+                rssi=rx.rssi,
+                snr=rx.snr,
+                latitude=rx.latitude,
+                longitude=rx.longitude,
+                altitude=rx.altitude,
+            )
+            for rx in uplink.receptions
+        ),
+    )
+
+
+def build_batch(
+    parsed: Iterable[Parsed],
+    devices: Mapping[str, DeviceRef],
+    quantity_ids: Container[str],
+    counts: Counter[str],
+    known_types: Container[str] = decoders.CATALOG,
+) -> Batch:
+    """Turn parsed messages into the rows of one transaction, counting what happened."""
+    batch = Batch()
+    for p in parsed:
+        m = p.message
+        if p.error is not None or m is None:
+            counts["dead_letter"] += 1
+            batch.dead_letters.append(
+                DeadLetterRow(p.incoming.topic, p.incoming.payload, p.error or "unparsed")
+            )
+        elif isinstance(m, Uplink):
+            ref = devices[m.dev_eui]
+            type_id = resolve_type(ref.type_id, m, known_types)
+            decoded = decode_uplink(m, type_id)
+            if decoded is None:
+                counts["uplink_raw"] += 1
+            elif decoded.errors:
+                counts["uplink_decode_error"] += 1
+                logger.warning(
+                    "uplink not decoded",
+                    extra={"dev_eui": m.dev_eui, "type_id": type_id, "errors": decoded.errors},
+                )
+            else:
+                counts["uplink_decoded"] += 1
+            batch.uplinks.append(uplink_row(m, type_id, decoded, quantity_ids))
+        elif isinstance(m, DeviceStatus):
+            counts["status"] += 1
+            batch.statuses.append(
+                StatusRow(m.dev_eui, m.time, m.battery_level, m.margin_db, m.external_power)
+            )
+        elif isinstance(m, NetworkEvent):
+            counts[f"event_{m.kind}"] += 1
+            batch.events.append(EventRow(m.dev_eui, m.time, m.kind, m.details))
+        elif isinstance(m, Skipped):
+            counts[f"skipped: {m.reason}"] += 1
+    return batch

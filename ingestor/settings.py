@@ -1,0 +1,52 @@
+"""Ingestor settings, read from the environment by the CLI (the only place that reads it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AnyUrl, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_TOPICS = [
+    "v3/+/devices/+/#",
+    "application/+/device/+/event/+",
+]
+
+
+class IngestSettings(BaseSettings):
+    """`SMARTREGION_*` environment variables, per DESIGN's contract."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTREGION_", env_file=".env", extra="ignore")
+
+    database_url: SecretStr
+    mqtt_url: AnyUrl = AnyUrl("mqtt://127.0.0.1:1883")  # mqtt://user:pass@host:port, mqtts:// = TLS
+    mqtt_topics: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_TOPICS))
+    mqtt_client_id: str = "smartregion-ingest"  # stable: the persistent session hangs on it
+    mqtt_protocol: Literal["5", "3.1.1"] = "5"
+    mqtt_receive_maximum: int = Field(2000, ge=1, le=65535)  # unacked messages in flight
+    mqtt_session_expiry_s: int = Field(7 * 24 * 3600, ge=0)
+    mqtt_share_group: str | None = None  # "$share/<group>/<filter>" to scale out
+    batch_size: int = Field(1000, ge=1, le=50_000)
+    batch_max_wait_s: float = Field(0.5, gt=0, le=60)
+    default_organization: str = "community"  # owner of devices registered on first sight
+    metrics_port: int | None = None  # Prometheus exporter; off when unset
+    drain_timeout_s: float = Field(15.0, gt=0)
+
+    @field_validator("mqtt_topics", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [t.strip() for t in value.split(",") if t.strip()]
+        return value
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _known_scheme(cls, value: AnyUrl) -> AnyUrl:
+        if value.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+            raise ValueError("SMARTREGION_MQTT_URL must start with mqtt:// or mqtts://")
+        return value
+
+    def subscriptions(self) -> list[str]:
+        if not self.mqtt_share_group:
+            return list(self.mqtt_topics)
+        return [f"$share/{self.mqtt_share_group}/{t}" for t in self.mqtt_topics]

@@ -1,0 +1,4 @@
+"""TimescaleDB storage: migrations, pool, the batch writer, registries and read queries.
+
+The only package that writes SQL.
+"""
