@@ -1,0 +1,83 @@
+"""The registry of Python decoders and the one entry point that never raises on bad bytes."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from decoders import cayenne_lpp, quantities
+from decoders.errors import DecodeError
+from decoders.model import Decoded, DecoderSpec
+from decoders.vendors.browan import tbhh100
+from decoders.vendors.decentlab import dl_lp8p, dl_mbx, dl_pm, dl_pr26
+from decoders.vendors.dragino import lse01
+
+PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
+    cayenne_lpp.SPEC,
+    tbhh100.SPEC,
+    dl_lp8p.SPEC,
+    dl_mbx.SPEC,
+    dl_pm.SPEC,
+    dl_pr26.SPEC,
+    lse01.SPEC,
+)
+"""Every hand-written decoder, listed explicitly: no import-time registration side effects."""
+
+CATALOG: Mapping[str, DecoderSpec] = MappingProxyType({s.type_id: s for s in PYTHON_DECODERS})
+"""Decoders by device type id (the TTN device repository's `vendor/model`)."""
+
+
+def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
+    """Decode one payload. Bad bytes come back as `errors`, never as exceptions.
+
+    Readings outside their quantity's plausible range are kept and flagged in `warnings`, so
+    the storage layer keeps them without treating them as truth.
+    """
+    spec = CATALOG.get(type_id)
+    if spec is None:
+        return Decoded(errors=(f"no decoder for device type {type_id!r}",))
+    if spec.f_ports and f_port not in spec.f_ports:
+        ports = ", ".join(str(p) for p in sorted(spec.f_ports))
+        return Decoded(errors=(f"unknown fPort {f_port} for {type_id} (expects {ports})",))
+    try:
+        decoded = spec.decode(bytes(payload), f_port)
+    except DecodeError as exc:
+        return Decoded(errors=(f"{type_id}: {exc}",))
+    except (IndexError, struct.error):
+        return Decoded(errors=(f"payload too short for {type_id}: {len(payload)} bytes",))
+    return _flag_implausible(decoded)
+
+
+def _flag_implausible(decoded: Decoded) -> Decoded:
+    warnings = list(decoded.warnings)
+    for reading in decoded.readings:
+        quantity = quantities.QUANTITIES.get(reading.quantity)
+        if quantity is None:
+            warnings.append(f"{reading.quantity} is not in the quantity vocabulary")
+        elif not quantities.is_plausible(reading.quantity, reading.value):
+            warnings.append(
+                f"{reading.quantity} {reading.value} {quantity.unit} outside plausible range "
+                f"{quantity.minimum:g}..{quantity.maximum:g}"
+            )
+    if len(warnings) == len(decoded.warnings):
+        return decoded
+    return replace(decoded, warnings=tuple(warnings))
+
+
+def list_decoders() -> list[dict[str, Any]]:
+    """What `smartregion decoders list` prints: one JSON-ready object per decoder, by id."""
+    return [
+        {
+            "id": spec.type_id,
+            "vendor": spec.vendor,
+            "model": spec.model,
+            "category": spec.category,
+            "f_ports": sorted(spec.f_ports),
+            "quantities": sorted(spec.quantities),
+            "source": spec.source,
+        }
+        for spec in sorted(PYTHON_DECODERS, key=lambda s: s.type_id)
+    ]
