@@ -135,8 +135,10 @@ def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
     """LPP records for `readings`; latitude+longitude+altitude on one channel become a GPS record.
 
     Raises:
-        ValueError: a quantity LPP cannot carry, or a value outside the type's range.
+        ValueError: no readings, a quantity LPP cannot carry, or a value outside the type's range.
     """
+    if not readings:
+        raise ValueError("an LPP payload needs at least one record")
     by_channel: dict[int, dict[str, float]] = {}
     for reading in readings:
         by_channel.setdefault(reading.channel, {})[reading.quantity] = reading.value

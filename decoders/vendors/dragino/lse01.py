@@ -11,7 +11,8 @@ Payload" (wiki.dragino.com). The periodic uplink is 11 bytes, big-endian:
 * Temperature (DS18B20): x / 10 °C, signed; the manual marks it "Reserve, ignore now", so it
   stays a field and becomes no reading.
 * Soil Moisture: x / 100 % (volumetric), range 0-100.00 %.
-* Soil Temperature: signed x / 100 °C.
+* Soil Temperature: int16 x / 100 °C (two's complement; the manual's worked example
+  subtracts 0xFFFF instead of 0x10000 and so reads one hundredth too high for negatives).
 * Soil Conductivity: x uS/cm, range 0-20000 "(can be greater)".
 * Digital Interrupt: bit 0 set on an interrupt-triggered uplink.
 
