@@ -1,0 +1,344 @@
+"""Every shared vendor vector (akenza, ChirpStack) for a device type we decode.
+
+The vectors are vendored in `data/` (MIT, licences in `data/LICENSES/`) so a clone runs this
+without `../shared`. Each source names fields its own way; the tables below map them onto
+our fields (the vendor documentation's names). Fields that are a source's own derivation or
+platform plumbing are marked `NotOurs` with the reason; disagreements with the vendor
+documentation are recorded in `deviations.yaml`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from decoders import CATALOG, Decoded, decode
+
+HERE = Path(__file__).resolve().parent
+VECTORS = json.loads((HERE / "data" / "vectors.json").read_text(encoding="utf-8"))
+DEVIATIONS = yaml.safe_load((HERE / "deviations.yaml").read_text(encoding="utf-8"))
+
+AKENZA = "akenza-io/device-type-library"
+CHIRPSTACK = "chirpstack/chirpstack-device-profiles"
+
+# Generic-format codecs have no TTN id; they map onto our format decoders by source path.
+CODEC_TYPES = {
+    (AKENZA, "types/myDevices/cayenne"): "cayenne/lpp",
+    (CHIRPSTACK, "vendors/rakwireless/codecs/test_decode_rak_standard.json"): "cayenne/lpp",
+}
+
+
+@dataclass(frozen=True)
+class NotOurs:
+    """A source field that is the source's own derivation or plumbing, with the reason."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A source field that is ours in another unit: source value = ours * factor."""
+
+    path: str
+    factor: float
+
+
+Target = str | Scaled | NotOurs
+
+AKENZA_BATTERY_LEVEL = NotOurs("akenza's own percentage estimate from the voltage")
+DECENTLAB_HEADER: dict[str, Target] = {
+    "protocolVersion": "protocol_version",
+    "deviceID": "device_id",
+    "deviceId": "device_id",
+    "batteryVoltage": "battery_voltage",
+    "batteryLevel": AKENZA_BATTERY_LEVEL,
+}
+
+# akenza field -> our field (dotted path into nested fields; `{channel}` is the emit's channel).
+AKENZA_NAMES: dict[str, dict[str, Target]] = {
+    "dragino/lse01": {
+        "temperature": "TempC_DS18B20",
+        "soilHumidity": "water_SOIL",
+        "soilTemperature": "temp_SOIL",
+        "soilConductivity": "conduct_SOIL",
+        "batteryVoltage": "Bat",
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
+    },
+    "browan/tbhh100": {
+        "temperature": "temperature",
+        "humidity": "humidity",
+        "co2": "co2",
+        "voc": "voc",
+        "open": NotOurs("akenza's shared Tabs decoder reports a door state; this model has none"),
+        "batteryVoltage": "battery",
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
+    },
+    "decentlab/dl-pr26": {
+        **DECENTLAB_HEADER,
+        "pressure": "pressure",
+        "temperature": "temperature",
+        "level": NotOurs("akenza derives a water column from pressure; needs density and datum"),
+        "levelCm": NotOurs("the same derived water column in cm"),
+    },
+    "decentlab/dl-lp8p": {
+        **DECENTLAB_HEADER,
+        "temperature": "air_temperature",
+        "humidity": "air_humidity",
+        "barometricTemperature": "barometer_temperature",
+        "pressure": Scaled("barometric_pressure", 0.01),  # akenza reports hPa, the datasheet Pa
+        "co2": "co2_concentration",
+        "co2LPF": "co2_concentration_lpf",
+        "co2Temperature": "co2_sensor_temperature",
+        "capacitorVoltage1": "capacitor_voltage_1",
+        "capacitorVoltage2": "capacitor_voltage_2",
+        "co2SensorStatus": "co2_sensor_status",
+        "rawIr": "raw_ir_reading",
+        "rawIrLPF": "raw_ir_reading_lpf",
+    },
+    "decentlab/dl-pm": {
+        **DECENTLAB_HEADER,
+        "temperature": "air_temperature",
+        "humidity": "air_humidity",
+        "pressure": "barometric_pressure",
+        "pm1_0": "pm1_0_mass_concentration",
+        "pm2_5": "pm2_5_mass_concentration",
+        "pm4": "pm4_mass_concentration",
+        "pm10": "pm10_mass_concentration",
+        "typicalParticleSize": "typical_particle_size",
+        "pm0_5Number": "pm0_5_number_concentration",
+        "pm1_0Number": "pm1_0_number_concentration",
+        "pm2_5Number": "pm2_5_number_concentration",
+        "pm4Number": "pm4_number_concentration",
+        "pm10Number": "pm10_number_concentration",
+    },
+    "cayenne/lpp": {
+        "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
+        "temperature": "temperature_{channel}",
+        "accX": "accelerometer_{channel}.x",
+        "accY": "accelerometer_{channel}.y",
+        "accZ": "accelerometer_{channel}.z",
+        "latitude": "gps_{channel}.latitude",
+        "longitude": "gps_{channel}.longitude",
+        "altitude": "gps_{channel}.altitude",
+    },
+}
+
+# ChirpStack field -> our field, where the names differ (identity otherwise; Decentlab's
+# ChirpStack codecs use the datasheet names, as we do).
+CHIRPSTACK_NAMES: dict[str, dict[str, Target]] = {
+    "browan/tbhh100": {
+        "fPort": NotOurs("the ChirpStack codec echoes the uplink's port into its output"),
+        "battery_volt": "battery",
+        "thh_type": NotOurs("a ChirpStack codec variant selector, not a payload field"),
+        "CO2": "co2",
+        "VOC": "voc",
+    },
+}
+
+
+def _type_of(device: Mapping[str, Any]) -> str | None:
+    if device["ttn_id"] in CATALOG:
+        return str(device["ttn_id"])
+    return CODEC_TYPES.get((device["source"], device["path"]))
+
+
+CASES = [
+    pytest.param(type_id, device, case, id=f"{type_id}::{device['source'].split('/')[0]}::{i}")
+    for device in VECTORS["devices"]
+    if (type_id := _type_of(device)) is not None
+    for i, case in enumerate(device["cases"])
+]
+
+
+def _port(type_id: str, case: Mapping[str, Any]) -> int:
+    if case["fport"] is not None:
+        return int(case["fport"])
+    ports = sorted(CATALOG[type_id].f_ports)
+    return ports[0] if ports else 1  # Decentlab and LPP ignore it; both send on fPort 1
+
+
+_MISSING = object()
+
+
+def _lookup(fields: Mapping[str, Any], path: str) -> Any:
+    value: Any = fields
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _close(ours: Any, expected: Any, *, decimals_tolerance: bool) -> bool:
+    if isinstance(expected, bool) or isinstance(ours, bool):
+        return ours is expected
+    if isinstance(expected, (int, float)) and isinstance(ours, (int, float)):
+        tolerance = 1e-9 + 1e-12 * abs(expected)
+        if decimals_tolerance:  # akenza rounds; allow half a unit of its last decimal
+            exponent = Decimal(repr(float(expected))).as_tuple().exponent
+            assert isinstance(exponent, int)
+            tolerance = max(tolerance, 0.5000001 * 10.0**exponent)  # ties round either way
+        return math.isclose(ours, expected, rel_tol=0, abs_tol=tolerance)
+    return bool(ours == expected)
+
+
+def _deviation(type_id: str, source: str, case: str, field: str) -> Mapping[str, Any] | None:
+    for entry in DEVIATIONS["deviations"]:
+        if (entry["type_id"], entry["source"], entry["case"], entry["field"]) == (
+            type_id,
+            source,
+            case,
+            field,
+        ):
+            return dict(entry)
+    return None
+
+
+@dataclass
+class Outcome:
+    """What comparing one case found: problems, and the deviation entries it relied on."""
+
+    problems: list[str]
+    used: list[tuple[str, str, str, str]]
+
+
+def _check_field(
+    outcome: Outcome,
+    ids: tuple[str, str, str],
+    decoded: Decoded,
+    name: str,
+    expected: Any,
+    target: Target,
+    *,
+    decimals_tolerance: bool,
+    channel: Any = None,
+) -> str | None:
+    """Compare one source field; returns the our-side field name it covered, if any."""
+    type_id, source, description = ids
+    if isinstance(target, NotOurs):
+        return None
+    path, factor = (target.path, target.factor) if isinstance(target, Scaled) else (target, 1.0)
+    path = path.format(channel=channel)
+    ours = _lookup(decoded.fields, path)
+    if isinstance(ours, (int, float)) and not isinstance(ours, bool):
+        ours = ours * factor
+    deviation = _deviation(type_id, source, description, name)
+    if deviation is not None:
+        outcome.used.append((type_id, source, description, name))
+        recorded = _MISSING if deviation["ours"] is None else deviation["ours"]
+        if deviation["expected"] != expected:
+            outcome.problems.append(f"{name}: deviation entry's expected value is stale")
+        if ours is not recorded and not _close(ours, recorded, decimals_tolerance=False):
+            outcome.problems.append(f"{name}: deviation says ours={deviation['ours']}, got {ours}")
+        if _close(ours, expected, decimals_tolerance=decimals_tolerance):
+            outcome.problems.append(f"{name}: recorded as a deviation but now matches")
+        return path.split(".")[0]
+    if ours is _MISSING:
+        outcome.problems.append(f"{name}: no field {path!r} in {sorted(decoded.fields)}")
+    elif not _close(ours, expected, decimals_tolerance=decimals_tolerance):
+        outcome.problems.append(f"{name}: expected {expected!r}, ours {path}={ours!r}")
+    return path.split(".")[0]
+
+
+def compare(type_id: str, device: Mapping[str, Any], case: Mapping[str, Any]) -> Outcome:
+    """Decode one shared vector and compare it with the source's expectation."""
+    source, description = device["source"], case["description"]
+    ids = (type_id, source, description)
+    decoded = decode(type_id, _port(type_id, case), bytes.fromhex(case["hex"]))
+    outcome = Outcome([], [])
+    expected = case["expected"]
+    if device["expected_format"] == "chirpstack_decode":
+        if expected.get("errors"):
+            if not decoded.errors:
+                outcome.problems.append("source expects errors; decoder accepted the payload")
+            return outcome
+        if decoded.errors:
+            outcome.problems.append(f"decoder errors: {decoded.errors}")
+            return outcome
+        names = CHIRPSTACK_NAMES.get(type_id, {})
+        covered = set()
+        for name, value in expected["data"].items():
+            if isinstance(value, Mapping) and "value" in value:  # Decentlab's wrapped values
+                value = value["value"]
+            target = names.get(name, name)
+            field = _check_field(
+                outcome, ids, decoded, name, value, target, decimals_tolerance=False
+            )
+            if field is not None:
+                covered.add(field)
+        extras = set(decoded.fields) - covered
+        for entry in DEVIATIONS["extra_fields"]:
+            if (entry["type_id"], entry["source"]) == (type_id, source):
+                extras -= set(entry["fields"])
+        if extras:
+            outcome.problems.append(f"fields the source does not expect: {sorted(extras)}")
+        return outcome
+    if decoded.errors:
+        outcome.problems.append(f"decoder errors: {decoded.errors}")
+        return outcome
+    names = AKENZA_NAMES[type_id]
+    for emit in expected["emits"]:
+        if emit.get("type") not in ("sample", None) or "data" not in emit:
+            continue  # akenza platform state/log emits have no counterpart in a decoder
+        for name, value in emit["data"].items():
+            if name not in names:
+                outcome.problems.append(f"akenza field {name!r} has no mapping entry")
+                continue
+            _check_field(
+                outcome,
+                ids,
+                decoded,
+                name,
+                value,
+                names[name],
+                decimals_tolerance=True,
+                channel=emit["data"].get("channel"),
+            )
+    return outcome
+
+
+@pytest.mark.parametrize(("type_id", "device", "case"), CASES)
+def test_vendor_example(type_id: str, device: Mapping[str, Any], case: Mapping[str, Any]) -> None:
+    outcome = compare(type_id, device, case)
+    assert not outcome.problems, outcome.problems
+
+
+def test_every_deviation_is_still_needed() -> None:
+    used = {entry for param in CASES for entry in compare(*param.values).used}
+    recorded = {
+        (e["type_id"], e["source"], e["case"], e["field"]) for e in DEVIATIONS["deviations"]
+    }
+    assert recorded == used
+    for entry in [*DEVIATIONS["deviations"], *DEVIATIONS["extra_fields"]]:
+        assert entry["reason"].strip(), entry
+        assert entry["type_id"] in CATALOG
+
+
+def test_coverage_of_our_decoders() -> None:
+    covered_types = {param.values[0] for param in CASES}
+    ours_with_vectors = {
+        t
+        for device in VECTORS["devices"]
+        for t in [device["ttn_id"], CODEC_TYPES.get((device["source"], device["path"]))]
+        if t in CATALOG
+    }
+    assert covered_types == ours_with_vectors
+    assert len(CASES) >= len(ours_with_vectors), (len(CASES), sorted(ours_with_vectors))
+    # The three required device decoders and the LPP format all have shared vectors.
+    assert {"dragino/lse01", "decentlab/dl-pr26", "browan/tbhh100", "cayenne/lpp"} <= covered_types
+
+
+def test_vendored_data_is_complete() -> None:
+    data = HERE / "data"
+    for source in VECTORS["sources"]:
+        licence = data / source["license_file"]
+        assert licence.is_file() and "MIT" in licence.read_text(encoding="utf-8")
+    assert (data / "README.md").is_file()
