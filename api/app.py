@@ -1,0 +1,60 @@
+"""The FastAPI application: built by `create_app(settings)`; the lifespan owns the pool."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.errors import Problem, ValidationProblem
+from api.metrics import MetricsMiddleware, RequestMetrics
+from api.routes import coverage, decoders, devices, gateways, health, readings
+from api.settings import ApiSettings
+from storage.pool import open_pool
+
+DESCRIPTION = """\
+Sensor data of the smartregion LoRaWAN platform.
+
+Send `Authorization: Bearer <API key>`; without it you are the public and see open data
+(devices marked open data, gateways marked public). Whatever you may not see answers 404,
+exactly as if it did not exist. Errors are RFC 9457 `application/problem+json`.
+"""
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"model": Problem, "description": "unknown or revoked API key"},
+    404: {"model": Problem, "description": "not found, or not visible to the caller"},
+    422: {"model": ValidationProblem, "description": "a parameter or field is invalid"},
+}
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    """Build the app; nothing connects until the lifespan starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_pool(
+            settings.database_url.get_secret_value(),
+            min_size=settings.api_pool_min_size,
+            max_size=settings.api_pool_max_size,
+            name="smartregion-api",
+        ) as pool:
+            app.state.pool = pool
+            yield
+
+    app = FastAPI(
+        title="smartregion",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.metrics = RequestMetrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    errors.install(app)
+    app.include_router(health.router)
+    for module in (devices, readings, gateways, coverage, decoders):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,20 @@
+"""API settings: `SMARTREGION_*` variables, read by the CLI and passed to `create_app`."""
+
+from __future__ import annotations
+
+from pydantic import AnyHttpUrl, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ApiSettings(BaseSettings):
+    """What the HTTP service needs; nothing here is read at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTREGION_", env_file=".env", extra="ignore")
+
+    database_url: SecretStr
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)  # SMARTREGION_API_PORT
+    public_base_url: AnyHttpUrl | None = None  # for absolute links behind a proxy
+    api_pool_min_size: int = Field(1, ge=0)
+    api_pool_max_size: int = Field(10, ge=1)
+    api_key_touch_interval_s: float = Field(300.0, ge=0)  # how often last_used_at is written
