@@ -397,8 +397,18 @@ def _value(value: Any) -> Any:
 # --- render ------------------------------------------------------------------------------
 
 
+def application_id(uplink: Uplink) -> str:
+    """The v4 application id to render: v4 ids are UUIDs, and a decimal id would make the
+    topic read as ChirpStack v3, so decimal ids get the UUID that ChirpStack's v3 -> v4
+    migration gives them (`1234` -> `00000000-0000-0000-0000-000000001234`)."""
+    app = uplink.application_id or ""
+    if app.isdigit() and len(app) <= 12:
+        return f"00000000-0000-0000-0000-{app:0>12}"
+    return app
+
+
 def topic(uplink: Uplink) -> str:
-    return f"application/{uplink.application_id or ''}/device/{uplink.dev_eui.lower()}/event/up"
+    return f"application/{application_id(uplink)}/device/{uplink.dev_eui.lower()}/event/up"
 
 
 def render_json(uplink: Uplink) -> tuple[str, bytes]:
@@ -408,7 +418,7 @@ def render_json(uplink: Uplink) -> tuple[str, bytes]:
     body["deviceInfo"] = {
         "tenantId": "",
         "tenantName": "",
-        "applicationId": uplink.application_id or "",
+        "applicationId": application_id(uplink),
         "applicationName": "",
         "deviceProfileId": "",
         "deviceProfileName": uplink.device_profile or "",
@@ -483,7 +493,7 @@ def render_protobuf(uplink: Uplink) -> tuple[str, bytes]:
     seconds, nanos = c.datetime_to_timestamp(uplink.received_at)
     event.time.seconds, event.time.nanos = seconds, nanos
     info = event.device_info
-    info.application_id = uplink.application_id or ""
+    info.application_id = application_id(uplink)
     info.device_profile_name = uplink.device_profile or ""
     info.device_name = uplink.device_name or ""
     info.dev_eui = uplink.dev_eui.lower()

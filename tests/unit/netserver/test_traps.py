@@ -524,6 +524,6 @@ def test_formats_restrict_recognised_topics() -> None:
 def test_subscription_topics() -> None:
     assert netserver.subscription_topics("ttn-v3") == ["v3/+/devices/+/up"]
     for fmt in ("chirpstack-v4-json", "chirpstack-v4-protobuf", "chirpstack-v3"):
-        topics = netserver.subscription_topics(fmt)  # type: ignore[arg-type]
+        topics = netserver.subscription_topics(fmt)
         assert "application/+/device/+/event/up" in topics
         assert "application/+/device/+/event/status" in topics
