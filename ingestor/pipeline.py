@@ -10,6 +10,7 @@ import logging
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import decoders
 from decoders.quantities import is_plausible
@@ -39,6 +40,7 @@ class Incoming:
     mid: int = 0
     qos: int = 0
     generation: int = 0  # connection it arrived on; acks are only valid on that one
+    arrived_at: datetime | None = None  # for the few envelopes that carry no time of their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,8 @@ class Parsed:
 def parse_one(item: Incoming) -> Parsed:
     """Parse the envelope; a malformed one carries the reason for its dead letter."""
     try:
-        return Parsed(item, message=parse(item.topic, item.payload))
+        arrived = item.arrived_at or datetime.now(UTC)
+        return Parsed(item, message=parse(item.topic, item.payload, arrival_time=arrived))
     except EnvelopeError as exc:
         return Parsed(item, error=str(exc))
     except Exception as exc:  # a parser bug must not stop ingestion

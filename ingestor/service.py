@@ -12,6 +12,7 @@ import asyncio
 import logging
 import signal
 import time
+from datetime import UTC, datetime
 from collections import Counter
 from collections.abc import Sequence
 
@@ -109,6 +110,7 @@ class Ingestor:
                     mid=message.mid,
                     qos=message.qos,
                     generation=generation,
+                    arrived_at=datetime.now(UTC),
                 )
             )
 
@@ -237,8 +239,15 @@ class Ingestor:
                 mqtt.ack(client, item.mid, item.qos)
 
 
-async def run(settings: IngestSettings, stop: asyncio.Event | None = None) -> Counter[str]:
-    """Run until SIGTERM/SIGINT (or `stop`), then drain: stop taking, flush, ack, disconnect."""
+async def run(
+    settings: IngestSettings,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+) -> Counter[str]:
+    """Run until SIGTERM/SIGINT (or `stop`), then drain: stop taking, flush, ack, disconnect.
+
+    `ready` is set once the first subscription is in place.
+    """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -246,14 +255,13 @@ async def run(settings: IngestSettings, stop: asyncio.Event | None = None) -> Co
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not the main thread
             pass
-    if settings.metrics_port:
-        ingestor_metrics_port = settings.metrics_port
-    else:
-        ingestor_metrics_port = None
+    ingestor_metrics_port = settings.metrics_port
     async with open_pool(
         settings.database_url.get_secret_value(), min_size=1, max_size=2, name="ingest"
     ) as pool:
         ingestor = Ingestor(settings, pool)
+        if ready is not None:
+            ingestor.connected = ready
         if ingestor_metrics_port:
             start_http_server(ingestor_metrics_port, addr="127.0.0.1", registry=ingestor.metrics.registry)
         async with asyncio.TaskGroup() as group:

@@ -29,11 +29,14 @@ def yoyo_url(database_url: str) -> str:
 def migrate(database_url: str) -> list[str]:
     """Bring the schema up to date; returns the ids of the migrations applied now."""
     backend = get_backend(yoyo_url(database_url))
-    migrations = read_migrations(str(MIGRATIONS))
-    with backend.lock():
-        pending = backend.to_apply(migrations)
-        applied = [m.id for m in pending]
-        backend.apply_migrations(pending)
+    try:
+        migrations = read_migrations(str(MIGRATIONS))
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            applied = [m.id for m in pending]
+            backend.apply_migrations(pending)
+    finally:
+        backend.connection.close()
     for migration_id in applied:
         logger.info("migration applied", extra={"migration": migration_id})
     with psycopg.connect(database_url, autocommit=False) as conn:

@@ -22,7 +22,7 @@ CREATE TABLE uplinks (
     gateway_count    smallint NOT NULL DEFAULT 0,
     UNIQUE (device_id, received_at)
 );
-SELECT create_hypertable('uplinks', 'received_at', chunk_time_interval => interval '7 days');
+DO $$ BEGIN PERFORM create_hypertable('uplinks', 'received_at', chunk_time_interval => interval '7 days'); END $$;
 
 CREATE TABLE readings (
     time        timestamptz NOT NULL,
@@ -33,7 +33,7 @@ CREATE TABLE readings (
     flagged     boolean NOT NULL DEFAULT false, -- outside the quantity's plausible range
     PRIMARY KEY (device_id, quantity_id, channel, time)
 );
-SELECT create_hypertable('readings', 'time', chunk_time_interval => interval '7 days');
+DO $$ BEGIN PERFORM create_hypertable('readings', 'time', chunk_time_interval => interval '7 days'); END $$;
 
 -- The newest reading per series, kept by the writer: the map view and /latest read one
 -- row per series instead of searching the hypertable (perf.md: 2-3 ms vs 11-14 ms).
@@ -58,7 +58,7 @@ CREATE TABLE receptions (
     spreading_factor smallint,
     PRIMARY KEY (device_id, gateway_id, time)
 );
-SELECT create_hypertable('receptions', 'time', chunk_time_interval => interval '7 days');
+DO $$ BEGIN PERFORM create_hypertable('receptions', 'time', chunk_time_interval => interval '7 days'); END $$;
 CREATE INDEX receptions_gateway_idx ON receptions (gateway_id, time DESC);
 
 CREATE TABLE device_events (
@@ -68,4 +68,4 @@ CREATE TABLE device_events (
     details   jsonb NOT NULL DEFAULT '{}'::jsonb,
     PRIMARY KEY (device_id, kind, time)
 );
-SELECT create_hypertable('device_events', 'time', chunk_time_interval => interval '30 days');
+DO $$ BEGIN PERFORM create_hypertable('device_events', 'time', chunk_time_interval => interval '30 days'); END $$;

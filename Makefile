@@ -1,0 +1,31 @@
+# The entry points people and CI use. `make test` and `make demo` install what is missing.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup test lint typecheck unit demo bench clean
+
+setup:
+	./deploy/local/setup.sh
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+unit: setup
+	$(VENV)/bin/pytest tests/unit tests/conformance
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+demo: setup
+	$(VENV)/bin/smartregion demo
+
+clean:
+	rm -rf .smartregion .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `smartregion` command: the composition root that builds settings and wires packages."""

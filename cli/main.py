@@ -1,0 +1,385 @@
+"""The `smartregion` command. Each command builds its settings, then calls one entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.logging import configure_logging
+
+app = typer.Typer(
+    name="smartregion",
+    help="LoRaWAN data platform for the Innovationsregion Mitteldeutschland.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+devices_app = typer.Typer(help="Device registry.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+decoders_app = typer.Typer(help="Payload decoders.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(devices_app, name="devices")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(keys_app, name="keys")
+app.add_typer(decoders_app, name="decoders")
+
+
+class OrgKind(StrEnum):
+    municipality = "municipality"
+    farm = "farm"
+    forestry = "forestry"
+    community = "community"
+    company = "company"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    org_admin = "org_admin"
+    member = "member"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def database_url() -> str:
+    url = os.environ.get("SMARTREGION_DATABASE_URL", "").strip()
+    if not url:
+        raise fail(
+            "SMARTREGION_DATABASE_URL is not set "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/smartregion)"
+        )
+    return url
+
+
+@app.callback()
+def main(
+    log_level: Annotated[str, typer.Option(envvar="SMARTREGION_LOG_LEVEL")] = "INFO",
+    log_json: Annotated[bool, typer.Option(envvar="SMARTREGION_LOG_JSON")] = False,
+) -> None:
+    """LoRaWAN data platform for the Innovationsregion Mitteldeutschland."""
+    configure_logging(log_level, json=log_json)
+
+
+# -- database ------------------------------------------------------------------------------
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending schema migrations (a no-op when up to date)."""
+    import psycopg
+
+    from storage.migrate import migrate
+
+    try:
+        applied = migrate(database_url())
+    except psycopg.OperationalError as exc:
+        raise fail(f"cannot reach the database: {str(exc).splitlines()[0]}") from None
+    typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+
+
+# -- services ------------------------------------------------------------------------------
+@app.command()
+def ingest() -> None:
+    """Consume uplinks from MQTT into TimescaleDB until SIGTERM, then drain."""
+    from pydantic import ValidationError
+
+    from ingestor.service import run
+    from ingestor.settings import IngestSettings
+
+    try:
+        settings = IngestSettings()  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise fail(_settings_problem(exc)) from None
+    asyncio.run(run(settings))
+
+
+@app.command()
+def api(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (SMARTREGION_API_PORT).")] = None,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from api.app import create_app
+    from api.settings import ApiSettings
+
+    overrides: dict[str, Any] = {}
+    if host is not None:
+        overrides["api_host"] = host
+    if port is not None:
+        overrides["api_port"] = port
+    try:
+        settings = ApiSettings(**overrides)
+    except ValidationError as exc:
+        raise fail(_settings_problem(exc)) from None
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+    )
+
+
+def _settings_problem(exc: Any) -> str:
+    parts = []
+    for err in exc.errors():
+        name = "SMARTREGION_" + "_".join(str(p) for p in err["loc"]).upper()
+        parts.append(f"{name}: {err['msg']}")
+    return "; ".join(parts)
+
+
+# -- decoders ------------------------------------------------------------------------------
+def _decoded_json(decoded: Any) -> dict[str, Any]:
+    from decoders.quantities import QUANTITIES
+
+    readings = []
+    for r in decoded.readings:
+        item: dict[str, Any] = {
+            "quantity": r.quantity,
+            "value": r.value,
+            "unit": QUANTITIES[r.quantity].unit if r.quantity in QUANTITIES else None,
+        }
+        if r.channel:
+            item["channel"] = r.channel
+        if r.time is not None:
+            item["time"] = r.time.isoformat()
+        readings.append(item)
+    return {
+        "data": dict(decoded.fields),
+        "readings": readings,
+        "warnings": list(decoded.warnings),
+        "errors": list(decoded.errors),
+    }
+
+
+def _hex_bytes(text: str) -> bytes:
+    cleaned = "".join(text.split()).removeprefix("0x")
+    try:
+        return bytes.fromhex(cleaned)
+    except ValueError:
+        raise fail(f"--hex {text!r} is not hexadecimal") from None
+
+
+@app.command()
+def decode(
+    type_id: Annotated[str | None, typer.Option("--type", help="Device type, vendor/model.")] = None,
+    fport: Annotated[int | None, typer.Option("--fport", min=0, max=255)] = None,
+    hex_payload: Annotated[str | None, typer.Option("--hex", help="Payload as hex.")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL of {fport, hex[, type]}.")] = None,
+) -> None:
+    """Decode payloads and print JSON: {data, readings, warnings, errors}."""
+    import decoders
+
+    if batch is None:
+        if type_id is None or fport is None or hex_payload is None:
+            raise fail("give --type, --fport and --hex, or --batch FILE.jsonl")
+        _require_type(type_id)
+        result = decoders.decode(type_id, fport, _hex_bytes(hex_payload))
+        typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
+        return
+    try:
+        lines = batch.read_text().splitlines()
+    except OSError as exc:
+        raise fail(f"cannot read {batch}: {exc.strerror}") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            line_type = item.get("type", type_id)
+            payload = bytes.fromhex(item["hex"])
+            port = int(item["fport"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            out: dict[str, Any] = {"data": {}, "readings": [], "warnings": [],
+                                   "errors": [f"line {n}: not {{fport, hex}}: {exc}"]}  # fmt: skip
+            typer.echo(json.dumps(out))
+            continue
+        if line_type is None:
+            typer.echo(json.dumps({"data": {}, "readings": [], "warnings": [],
+                                   "errors": [f"line {n}: no type and no --type"]}))  # fmt: skip
+            continue
+        typer.echo(json.dumps(_decoded_json(decoders.decode(line_type, port, payload))))
+
+
+def _require_type(type_id: str) -> None:
+    import decoders
+
+    if type_id not in decoders.CATALOG:
+        close = [t for t in decoders.CATALOG if t.split("/")[-1] in type_id or type_id in t]
+        hint = f"; did you mean {', '.join(sorted(close)[:5])}?" if close else ""
+        raise fail(f"no decoder for {type_id!r}{hint} (see `smartregion decoders list`)")
+
+
+@decoders_app.command("list")
+def decoders_list() -> None:
+    """JSON list of the decoders: id, vendor, model, category, f_ports, quantities."""
+    import decoders
+
+    typer.echo(json.dumps(decoders.list_decoders(), indent=2, ensure_ascii=False))
+
+
+# -- registry ------------------------------------------------------------------------------
+@orgs_app.command("create")
+def orgs_create(
+    name: str, kind: Annotated[OrgKind, typer.Option(help="What kind of organisation.")]
+) -> None:
+    """Create an organisation."""
+    import psycopg
+
+    from storage.errors import ConflictError
+    from storage.registry import create_organization
+
+    with psycopg.connect(database_url()) as conn:
+        try:
+            org = create_organization(conn, name, kind.value)
+        except ConflictError as exc:
+            raise fail(str(exc), 1) from None
+    typer.echo(f"created organisation {org.name} ({org.kind}), id {org.id}")
+
+
+@keys_app.command("create")
+def keys_create(
+    org: Annotated[str, typer.Option(help="Organisation the key belongs to.")],
+    role: Annotated[Role, typer.Option(help="admin is platform-wide.")],
+    name: Annotated[str | None, typer.Option(help="A label for the key.")] = None,
+) -> None:
+    """Create an API key; it is printed once, last on its line, and stored only hashed."""
+    import psycopg
+
+    from storage.errors import NotFoundError
+    from storage.registry import create_api_key, find_organization
+
+    with psycopg.connect(database_url()) as conn:
+        try:
+            organization = find_organization(conn, org)
+        except NotFoundError:
+            raise fail(f"no organisation {org!r}; create it with `smartregion orgs create`", 1) from None
+        key = create_api_key(conn, organization.id, role.value, name)
+    typer.echo(f"{role.value} key for {organization.name} (shown once, store it now): {key}")
+
+
+@devices_app.command("import")
+def devices_import(
+    file: Annotated[Path, typer.Argument(help="CSV (dev_eui,name,type,latitude,longitude,open_data) or JSON.")],
+    org: Annotated[str | None, typer.Option(help="Owner; default: the first-sight organisation.")] = None,
+) -> None:
+    """Register or update devices from a file; all rows are checked before any is written."""
+    import psycopg
+
+    import decoders
+    from cli.device_file import DeviceFileError, read_device_file
+    from storage.registry import import_devices
+
+    try:
+        devices = read_device_file(file)
+    except DeviceFileError as exc:
+        raise fail(f"{file}: nothing imported:\n{exc}", 1) from None
+    org_name = org or os.environ.get("SMARTREGION_DEFAULT_ORGANIZATION", "community")
+    with psycopg.connect(database_url()) as conn:
+        row = conn.execute("SELECT id FROM organizations WHERE name = %s", (org_name,)).fetchone()
+        if row is None:
+            row = conn.execute(
+                "INSERT INTO organizations (name, kind) VALUES (%s, 'community') RETURNING id",
+                (org_name,),
+            ).fetchone()
+            typer.echo(f"note: created organisation {org_name!r} (kind community)", err=True)
+        assert row is not None
+        created, updated = import_devices(conn, devices, int(row[0]))
+    for t in sorted({d.type_id for d in devices if d.type_id and d.type_id not in decoders.CATALOG}):
+        typer.echo(
+            f"warning: no decoder for type {t!r} yet; its uplinks are kept raw "
+            "(decode them later with `smartregion reprocess`)",
+            err=True,
+        )
+    typer.echo(f"imported {len(devices)} device(s) into {org_name}: {created} new, {updated} updated")
+
+
+class SimFormat(StrEnum):
+    ttn_v3 = "ttn-v3"
+    chirpstack_v4_json = "chirpstack-v4-json"
+    chirpstack_v4_protobuf = "chirpstack-v4-protobuf"
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Option(help="Region scenario.")] = "irmd",
+    devices: Annotated[int, typer.Option(min=1, help="Number of devices.")] = 50,
+    seed: Annotated[int, typer.Option(help="Same seed, same fleet and values.")] = 1,
+    count: Annotated[int | None, typer.Option(min=1, help="Stop after N messages.")] = None,
+    duration: Annotated[float | None, typer.Option(min=0, help="Stop after SECONDS.")] = None,
+    rate: Annotated[float | None, typer.Option(min=0, help="Uplinks per second (paced).")] = None,
+    fmt: Annotated[SimFormat, typer.Option("--format")] = SimFormat.ttn_v3,
+    mqtt_url: Annotated[str | None, typer.Option(help="Publish here with QoS 1.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write JSONL here instead.")] = None,
+    faults: Annotated[str | None, typer.Option(help="e.g. dup=0.01,malformed=0.001")] = None,
+) -> None:
+    """Publish a simulated fleet's uplinks to MQTT or write them as JSONL."""
+    from simulator.fleet import build_fleet, build_gateways
+    from simulator.publish import bounded, to_file, to_mqtt
+    from simulator.traffic import generate, parse_faults
+
+    if scenario != "irmd":
+        raise fail(f"unknown scenario {scenario!r}; available: irmd")
+    if (mqtt_url is None) == (output is None):
+        raise fail("give exactly one of --mqtt-url URL or --output FILE.jsonl")
+    if count is None and duration is None and output is not None:
+        raise fail("writing a file needs --count or --duration")
+    try:
+        fault_rates = parse_faults(faults)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    fleet = build_fleet(devices, seed)
+    stream = bounded(
+        generate(fleet, build_gateways(seed), fmt.value, seed, fault_rates), count, duration
+    )
+    if output is not None:
+        counts = to_file(stream, output)
+    else:
+        assert mqtt_url is not None
+        try:
+            counts = to_mqtt(stream, mqtt_url, rate)
+        except (OSError, ValueError) as exc:
+            raise fail(f"cannot publish to {mqtt_url}: {exc}", 1) from None
+    typer.echo(json.dumps({"messages": sum(counts.values()), **counts}))
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its database and broker.")] = Path(".smartregion/demo"),
+    api_port: Annotated[int, typer.Option(help="Port of the HTTP API.")] = 8000,
+    devices: Annotated[int, typer.Option(min=1, help="Simulated devices.")] = 40,
+    rate: Annotated[float, typer.Option(min=0.1, help="Uplinks per second.")] = 2.0,
+) -> None:
+    """Run the whole platform locally with zero configuration until Ctrl-C."""
+    from cli.demo import run_demo
+
+    run_demo(data_dir.resolve(), api_port=api_port, devices=devices, rate=rate)
+
+
+@app.command()
+def reprocess(
+    device: Annotated[str | None, typer.Option("--device", help="Only this DevEUI.")] = None,
+) -> None:
+    """Decode stored raw uplinks again with the current decoders and device types."""
+    from cli.device_file import normalize_eui
+    from ingestor.reprocess import reprocess as run_reprocess
+
+    eui = None
+    if device is not None:
+        try:
+            eui = normalize_eui(device)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    result = asyncio.run(run_reprocess(database_url(), eui))
+    typer.echo(json.dumps(result))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

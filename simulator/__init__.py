@@ -1,0 +1,1 @@
+"""A region of devices and gateways publishing realistic LoRaWAN uplinks (first slice)."""
