@@ -253,7 +253,12 @@ def _stronger(candidate: Reception, kept: Reception) -> bool:
 
 
 def is_json(payload: bytes) -> bool:
-    """A JSON object body starts with `{` after optional whitespace; protobuf does not."""
+    """A JSON object body starts with `{` after optional whitespace; protobuf does not.
+
+    Safe for ChirpStack's `integration.*Event` messages: their first byte is a field tag
+    (`0x0a`, `0x08`, `0x12`, `0x1a`), never `{`, and after a `0x0a` tag comes a length
+    (36 for the deduplication UUID, at most 11 for a timestamp), never 123 (`{`).
+    """
     return payload.lstrip(b" \t\r\n").startswith(b"{")
 
 
