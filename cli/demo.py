@@ -1,4 +1,4 @@
-"""`smartregion demo`: database, broker, ingestor, API and a publishing fleet, zero configuration."""
+"""`smartregion demo`: database, broker, ingestor, API and a publishing fleet, no configuration."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ def run_demo(data_dir: Path, api_port: int, devices: int, rate: float) -> None:
             ("ingest", ["ingest"]),
             ("api", ["api", "--host", "127.0.0.1", "--port", str(api_port)]),
             ("simulate", ["simulate", "--mqtt-url", broker.url, "--devices", str(devices),
-                          "--seed", str(SEED), "--rate", str(rate), "--faults", "dup=0.01,malformed=0.005"]),
+                          "--seed", str(SEED), "--rate", str(rate),
+                          "--faults", "dup=0.01,malformed=0.005"]),
         ):  # fmt: skip
             with (logs / f"{name}.log").open("ab") as log:
                 children.append(subprocess.Popen([*exe, *args], env=env, stdout=log, stderr=log))

@@ -54,8 +54,12 @@ class DeviceRecord(BaseModel):
     @field_validator("type")
     @classmethod
     def _type_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*", value):
-            raise ValueError(f"{value!r} is not a device type id: expected vendor/model, lower case")
+        if value is not None and not re.fullmatch(
+            r"[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*", value
+        ):
+            raise ValueError(
+                f"{value!r} is not a device type id: expected vendor/model, lower case"
+            )
         return value
 
     @field_validator("open_data", mode="before")

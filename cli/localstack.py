@@ -36,18 +36,20 @@ def free_port(preferred: int | None = None) -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 15) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 15
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise LocalStackError(f"{process.args[0]} exited early: {log.read_text()[-2000:]}")
+            raise LocalStackError(f"{log.stem} exited early: {log.read_text()[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise LocalStackError(f"{process.args[0]} did not listen on port {port} within {timeout} s")
+    raise LocalStackError(f"{log.stem} did not listen on port {port} within {timeout} s")
 
 
 @dataclass
@@ -77,7 +79,8 @@ def start_mosquitto(workdir: Path, port: int | None = None) -> Mosquitto:
     port = port or free_port()
     conf = workdir / "mosquitto.conf"
     conf.write_text(
-        MOSQUITTO_CONF.read_text() + f"\nlistener {port} 127.0.0.1\npersistence_location {workdir}/\n"
+        MOSQUITTO_CONF.read_text()
+        + f"\nlistener {port} 127.0.0.1\npersistence_location {workdir}/\n"
     )
     log = workdir / "mosquitto.log"
     with log.open("ab") as out:
@@ -112,7 +115,9 @@ class Postgres:
 
     def stop(self) -> None:
         subprocess.run(
-            _as_postgres([str(_pg_bin() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"]),
+            _as_postgres(
+                [str(_pg_bin() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"]
+            ),
             check=False,
             capture_output=True,
         )
@@ -150,13 +155,15 @@ def start_postgres(workdir: Path, port: int | None = None) -> Postgres:
         raise LocalStackError(f"PostgreSQL did not start: {result.stderr}{log.read_text()[-2000:]}")
     pg = Postgres(datadir, port)
     exists = subprocess.run(
-        [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres",
+        [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+         "-d", "postgres",
          "-qAtc", "SELECT 1 FROM pg_database WHERE datname = 'smartregion'"],
         capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     if exists != "1":
         subprocess.run(
-            [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "smartregion"],
+            [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+             "smartregion"],
             check=True, capture_output=True,
         )  # fmt: skip
     return pg

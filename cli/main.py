@@ -82,7 +82,9 @@ def db_migrate() -> None:
         applied = migrate(database_url())
     except psycopg.OperationalError as exc:
         raise fail(f"cannot reach the database: {str(exc).splitlines()[0]}") from None
-    typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    typer.echo(
+        f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else "")
+    )
 
 
 # -- services ------------------------------------------------------------------------------
@@ -169,10 +171,14 @@ def _hex_bytes(text: str) -> bytes:
 
 @app.command()
 def decode(
-    type_id: Annotated[str | None, typer.Option("--type", help="Device type, vendor/model.")] = None,
+    type_id: Annotated[
+        str | None, typer.Option("--type", help="Device type, vendor/model.")
+    ] = None,
     fport: Annotated[int | None, typer.Option("--fport", min=0, max=255)] = None,
     hex_payload: Annotated[str | None, typer.Option("--hex", help="Payload as hex.")] = None,
-    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL of {fport, hex[, type]}.")] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="JSONL of {fport, hex[, type]}.")
+    ] = None,
 ) -> None:
     """Decode payloads and print JSON: {data, readings, warnings, errors}."""
     import decoders
@@ -260,15 +266,21 @@ def keys_create(
         try:
             organization = find_organization(conn, org)
         except NotFoundError:
-            raise fail(f"no organisation {org!r}; create it with `smartregion orgs create`", 1) from None
+            raise fail(
+                f"no organisation {org!r}; create it with `smartregion orgs create`", 1
+            ) from None
         key = create_api_key(conn, organization.id, role.value, name)
     typer.echo(f"{role.value} key for {organization.name} (shown once, store it now): {key}")
 
 
 @devices_app.command("import")
 def devices_import(
-    file: Annotated[Path, typer.Argument(help="CSV (dev_eui,name,type,latitude,longitude,open_data) or JSON.")],
-    org: Annotated[str | None, typer.Option(help="Owner; default: the first-sight organisation.")] = None,
+    file: Annotated[
+        Path, typer.Argument(help="CSV (dev_eui,name,type,latitude,longitude,open_data) or JSON.")
+    ],
+    org: Annotated[
+        str | None, typer.Option(help="Owner; default: the first-sight organisation.")
+    ] = None,
 ) -> None:
     """Register or update devices from a file; all rows are checked before any is written."""
     import psycopg
@@ -292,13 +304,17 @@ def devices_import(
             typer.echo(f"note: created organisation {org_name!r} (kind community)", err=True)
         assert row is not None
         created, updated = import_devices(conn, devices, int(row[0]))
-    for t in sorted({d.type_id for d in devices if d.type_id and d.type_id not in decoders.CATALOG}):
+    for t in sorted(
+        {d.type_id for d in devices if d.type_id and d.type_id not in decoders.CATALOG}
+    ):
         typer.echo(
             f"warning: no decoder for type {t!r} yet; its uplinks are kept raw "
             "(decode them later with `smartregion reprocess`)",
             err=True,
         )
-    typer.echo(f"imported {len(devices)} device(s) into {org_name}: {created} new, {updated} updated")
+    typer.echo(
+        f"imported {len(devices)} device(s) into {org_name}: {created} new, {updated} updated"
+    )
 
 
 class SimFormat(StrEnum):
@@ -352,7 +368,9 @@ def simulate(
 
 @app.command()
 def demo(
-    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its database and broker.")] = Path(".smartregion/demo"),
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the demo keeps its database and broker.")
+    ] = Path(".smartregion/demo"),
     api_port: Annotated[int, typer.Option(help="Port of the HTTP API.")] = 8000,
     devices: Annotated[int, typer.Option(min=1, help="Simulated devices.")] = 40,
     rate: Annotated[float, typer.Option(min=0.1, help="Uplinks per second.")] = 2.0,
@@ -368,8 +386,9 @@ def reprocess(
     device: Annotated[str | None, typer.Option("--device", help="Only this DevEUI.")] = None,
 ) -> None:
     """Decode stored raw uplinks again with the current decoders and device types."""
-    from cli.device_file import normalize_eui
     from ingestor.reprocess import reprocess as run_reprocess
+
+    from cli.device_file import normalize_eui
 
     eui = None
     if device is not None:

@@ -32,7 +32,7 @@ def make_client(options: BrokerOptions) -> aiomqtt.Client:
     v5 = options.protocol == "5"
     properties = None
     if v5:
-        properties = Properties(PacketTypes.CONNECT)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = options.session_expiry_s
         properties.ReceiveMaximum = options.receive_maximum
     client = aiomqtt.Client(
@@ -49,11 +49,11 @@ def make_client(options: BrokerOptions) -> aiomqtt.Client:
         max_inflight_messages=options.receive_maximum,
         timeout=10,
     )
-    client._client.manual_ack_set(True)  # noqa: SLF001  (aiomqtt #345)
+    client._client.manual_ack_set(True)
     return client
 
 
 def ack(client: aiomqtt.Client, mid: int, qos: int) -> None:
     """Acknowledge one QoS > 0 message to the broker."""
     if qos > 0:
-        client._client.ack(mid, qos)  # noqa: SLF001  (aiomqtt #345)
+        client._client.ack(mid, qos)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import decoders
 from decoders.quantities import is_plausible
+from ingestor.resolve import resolve_type, type_hint
 from netserver import DeviceStatus, EnvelopeError, Message, NetworkEvent, Skipped, Uplink, parse
 from storage.rows import (
     Batch,
@@ -26,7 +27,6 @@ from storage.rows import (
     StatusRow,
     UplinkRow,
 )
-from ingestor.resolve import resolve_type, type_hint
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +78,7 @@ def sightings(parsed: Iterable[Parsed]) -> list[DeviceSighting]:
                     type_hint=type_hint(m),
                 )
             )
-        elif isinstance(m, DeviceStatus):
-            out.append(DeviceSighting(dev_eui=m.dev_eui, seen_at=m.time, source=m.source))
-        elif isinstance(m, NetworkEvent):
+        elif isinstance(m, (DeviceStatus, NetworkEvent)):
             out.append(DeviceSighting(dev_eui=m.dev_eui, seen_at=m.time, source=m.source))
     return out
 

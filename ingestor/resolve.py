@@ -16,9 +16,7 @@ def type_hint(uplink: Uplink) -> str | None:
     return None
 
 
-def resolve_type(
-    registered: str | None, uplink: Uplink, known: Container[str]
-) -> str | None:
+def resolve_type(registered: str | None, uplink: Uplink, known: Container[str]) -> str | None:
     """The decoder type id to use, or None for raw only (the NS decoded object may still help).
 
     The registry wins: an operator's explicit choice beats what the network server

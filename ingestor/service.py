@@ -9,12 +9,13 @@ ingestor stops consuming and memory stays bounded; it retries with backoff and r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
-from datetime import UTC, datetime
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import aiomqtt
 import psycopg
@@ -222,7 +223,11 @@ class Ingestor:
                     assert self.organization_id is not None
                     await write_batch(
                         conn,
-                        Batch(dead_letters=[DeadLetterRow(p.incoming.topic, p.incoming.payload, reason)]),
+                        Batch(
+                            dead_letters=[
+                                DeadLetterRow(p.incoming.topic, p.incoming.payload, reason)
+                            ]
+                        ),
                         {},
                         self.quantity_ids,
                         self.organization_id,
@@ -251,10 +256,8 @@ async def run(
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread
-            pass
     ingestor_metrics_port = settings.metrics_port
     async with open_pool(
         settings.database_url.get_secret_value(), min_size=1, max_size=2, name="ingest"
@@ -263,7 +266,9 @@ async def run(
         if ready is not None:
             ingestor.connected = ready
         if ingestor_metrics_port:
-            start_http_server(ingestor_metrics_port, addr="127.0.0.1", registry=ingestor.metrics.registry)
+            start_http_server(
+                ingestor_metrics_port, addr="127.0.0.1", registry=ingestor.metrics.registry
+            )
         async with asyncio.TaskGroup() as group:
             group.create_task(ingestor.consume(stop))
             group.create_task(ingestor.write(stop))

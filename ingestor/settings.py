@@ -20,7 +20,9 @@ class IngestSettings(BaseSettings):
 
     database_url: SecretStr
     mqtt_url: AnyUrl = AnyUrl("mqtt://127.0.0.1:1883")  # mqtt://user:pass@host:port, mqtts:// = TLS
-    mqtt_topics: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_TOPICS))
+    mqtt_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_TOPICS)
+    )
     mqtt_client_id: str = "smartregion-ingest"  # stable: the persistent session hangs on it
     mqtt_protocol: Literal["5", "3.1.1"] = "5"
     mqtt_receive_maximum: int = Field(2000, ge=1, le=65535)  # unacked messages in flight

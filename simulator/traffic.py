@@ -32,7 +32,9 @@ def parse_faults(text: str | None) -> dict[str, float]:
         name, sep, value = part.partition("=")
         name = name.strip()
         if name not in FAULTS or not sep:
-            raise ValueError(f"unknown fault {part!r}; known: {', '.join(FAULTS)} (as name=probability)")
+            raise ValueError(
+                f"unknown fault {part!r}; known: {', '.join(FAULTS)} (as name=probability)"
+            )
         p = float(value)
         if not 0 <= p <= 1:
             raise ValueError(f"fault {name}: probability must be within 0..1, got {p}")
@@ -46,7 +48,9 @@ def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6_371_000 * math.hypot(dlat, dlon)
 
 
-def receptions(device: SimDevice, gateways: list[SimGateway], rng: random.Random) -> tuple[Reception, ...]:
+def receptions(
+    device: SimDevice, gateways: list[SimGateway], rng: random.Random
+) -> tuple[Reception, ...]:
     """Gateways that hear the device: log-distance path loss with shadowing, best first."""
     heard = []
     for gw in gateways:

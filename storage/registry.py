@@ -81,7 +81,9 @@ def hash_key(key: str) -> bytes:
     return hashlib.sha256(key.encode()).digest()
 
 
-def create_api_key(conn: Connection, organization_id: int, role: str, name: str | None = None) -> str:
+def create_api_key(
+    conn: Connection, organization_id: int, role: str, name: str | None = None
+) -> str:
     """Create a key and return it; only its hash is stored, so this is the one chance to see it."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     conn.execute(
@@ -192,7 +194,9 @@ async def resolve_gateways(
     A gateway is known by its EUI when the network server gives one, else by the
     server's own id. First sight records the location the network server reported.
     """
-    unique: dict[tuple[str | None, str | None], tuple[float | None, float | None, float | None]] = {}
+    unique: dict[
+        tuple[str | None, str | None], tuple[float | None, float | None, float | None]
+    ] = {}
     for eui, network_id, lat, lon, alt in gateways:
         if eui is None and network_id is None:
             continue
@@ -244,4 +248,4 @@ async def resolve_gateways(
 
 async def load_quantity_ids(conn: AsyncConnection) -> dict[str, int]:
     cur = await conn.execute("SELECT name, id FROM quantities")
-    return {name: qid for name, qid in await cur.fetchall()}
+    return dict(await cur.fetchall())

@@ -70,9 +70,7 @@ async def write_batch(
     readings = receptions = 0
     async with conn.cursor() as cur:
         if batch.uplinks:
-            async with cur.copy(
-                "COPY stage_uplinks FROM STDIN (FORMAT BINARY)"
-            ) as copy:
+            async with cur.copy("COPY stage_uplinks FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(UPLINK_TYPES)
                 for u in batch.uplinks:
                     await copy.write_row((
@@ -146,7 +144,8 @@ async def write_batch(
             )  # fmt: skip
         if batch.events:
             await cur.executemany(
-                "INSERT INTO device_events (time, device_id, kind, details) VALUES (%s, %s, %s, %s) "
+                "INSERT INTO device_events (time, device_id, kind, details) "
+                "VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT DO NOTHING",
                 [(e.time, devices[e.dev_eui].id, e.kind, _json(e.details)) for e in batch.events],
             )

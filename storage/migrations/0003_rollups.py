@@ -11,9 +11,14 @@ from typing import Any
 from yoyo import step
 
 __depends__ = {"0002_timeseries"}
-__transactional__ = False  # CREATE MATERIALIZED VIEW ... WITH (timescaledb.continuous) refuses a transaction
+__transactional__ = (
+    False  # CREATE MATERIALIZED VIEW ... WITH (timescaledb.continuous) refuses a transaction
+)
 
-ROLLUPS = (("readings_hourly", "1 hour", "3 hours", "1 hour"), ("readings_daily", "1 day", "3 days", "1 hour"))
+ROLLUPS = (
+    ("readings_hourly", "1 hour", "3 hours", "1 hour"),
+    ("readings_daily", "1 day", "3 days", "1 hour"),
+)
 
 SELECT_TEMPLATE = """
     SELECT time_bucket(INTERVAL '{width}', time) AS bucket,
@@ -48,7 +53,9 @@ def apply(conn: Any) -> None:
                 f"start_offset => INTERVAL '{start_offset}', end_offset => INTERVAL '{width}', "
                 f"schedule_interval => INTERVAL '{schedule}')"
             )
-            cursor.execute(f"ALTER MATERIALIZED VIEW {name} SET (timescaledb.materialized_only = false)")
+            cursor.execute(
+                f"ALTER MATERIALIZED VIEW {name} SET (timescaledb.materialized_only = false)"
+            )
         else:
             cursor.execute(f"CREATE VIEW {name} AS {select}")
 

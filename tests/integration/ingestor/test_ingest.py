@@ -49,7 +49,8 @@ def uplink_count(conn: psycopg.Connection, dev_eui: str) -> int:
     return int(
         scalar(
             conn,
-            "SELECT count(*) FROM uplinks u JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = %s",
+            "SELECT count(*) FROM uplinks u JOIN devices d ON d.id = u.device_id "
+            "WHERE d.dev_eui = %s",
             (dev_eui,),
         )
     )
@@ -99,7 +100,8 @@ async def test_every_network_server_fixture_lands(
             assert row[4] == message.source, name
         elif isinstance(message, DeviceStatus):
             battery, margin = db.execute(
-                "SELECT battery_level, margin_db FROM devices WHERE dev_eui = %s", (message.dev_eui,)
+                "SELECT battery_level, margin_db FROM devices WHERE dev_eui = %s",
+                (message.dev_eui,),
             ).fetchone()  # type: ignore[misc]
             if message.battery_level is not None:
                 assert battery == pytest.approx(message.battery_level), name
@@ -153,10 +155,14 @@ async def test_malformed_message_is_dead_lettered_and_ingestion_goes_on(
     bad_shape = json.dumps({"end_device_ids": {"device_id": "x"}, "uplink_message": 5}).encode()
     topic_bad = f"v3/{app}@ttn/devices/broken/up"
     async with running_ingestor(database_url, broker.url):
-        await apublish(broker.url, [(topic_bad, bad_json), (topic_bad, bad_shape), (good_topic, good)])
+        await apublish(
+            broker.url, [(topic_bad, bad_json), (topic_bad, bad_shape), (good_topic, good)]
+        )
         await wait_for(lambda: uplink_count(db, eui) == 1, what="the good uplink after bad ones")
         await wait_for(
-            lambda: scalar(db, "SELECT count(*) FROM dead_letters WHERE topic = %s", (topic_bad,)) == 2,
+            lambda: (
+                scalar(db, "SELECT count(*) FROM dead_letters WHERE topic = %s", (topic_bad,)) == 2
+            ),
             what="two dead letters",
         )
     rows = db.execute(
@@ -196,7 +202,8 @@ async def test_unknown_device_is_registered_and_kept_raw(
         await apublish(broker.url, [(topic, body)])
         await wait_for(lambda: uplink_count(db, eui) == 1, what="the raw uplink")
     device = db.execute(
-        "SELECT registered_by, type_id, source, organization_id FROM devices WHERE dev_eui = %s", (eui,)
+        "SELECT registered_by, type_id, source, organization_id FROM devices WHERE dev_eui = %s",
+        (eui,),
     ).fetchone()
     assert device is not None
     assert device[0] == "first_sight"
@@ -211,18 +218,23 @@ async def test_unknown_device_is_registered_and_kept_raw(
     ).fetchone()  # type: ignore[misc]
     assert bytes(raw) == payload
     assert type_id is None
-    assert scalar(
-        db,
-        "SELECT count(*) FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.dev_eui = %s",
-        (eui,),
-    ) == 0
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM readings r JOIN devices d ON d.id = r.device_id "
+            "WHERE d.dev_eui = %s",
+            (eui,),
+        )
+        == 0
+    )
 
 
 def stored_readings(db: psycopg.Connection, eui: str) -> dict[tuple[str, int], float]:
     return {
         (r[0], r[1]): r[2]
         for r in db.execute(
-            "SELECT q.name, r.channel, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id "
+            "SELECT q.name, r.channel, r.value FROM readings r "
+            "JOIN quantities q ON q.id = r.quantity_id "
             "JOIN devices d ON d.id = r.device_id WHERE d.dev_eui = %s",
             (eui,),
         ).fetchall()
@@ -334,8 +346,10 @@ async def test_status_updates_battery_and_margin(
     async with running_ingestor(database_url, broker.url):
         await apublish(broker.url, [(topic, body)])
         await wait_for(
-            lambda: scalar(db, "SELECT battery_level FROM devices WHERE dev_eui = %s", (eui,))
-            is not None,
+            lambda: (
+                scalar(db, "SELECT battery_level FROM devices WHERE dev_eui = %s", (eui,))
+                is not None
+            ),
             what="the status update",
         )
     battery, margin = db.execute(
