@@ -16,12 +16,16 @@ Mapping choices:
   Integration records).
 - Packet Broker receptions are keyed on the forwarder gateway
   (`packet_broker.forwarder_gateway_eui/_id`), not on the `packetbroker` pseudo-gateway.
-- Events without `end_device_ids.dev_eui` (documented for `downlink_queued` and
-  `downlink_failed`) cannot be attributed to a device: they are `Skipped`, not errors.
+- The Things Stack lets ABP devices exist without a DevEUI (the `json_test.go` uplink,
+  the documented `downlink_queued`/`downlink_failed` events). Such a device gets a stable
+  *locally administered* EUI-64 derived from its application and device ids (see
+  `local_eui`), so its data is kept and attributed instead of dropped. The U/L bit marks
+  it as not IEEE-assigned, so it can never collide with a real DevEUI.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from typing import Any
@@ -229,7 +233,7 @@ def _message(up: _ApplicationUp, event: str | None, arrival_time: datetime | Non
     ids = up.end_device_ids
     if ids is None:
         raise EnvelopeError("missing end_device_ids")
-    dev_eui = c.eui(ids.dev_eui, "end_device_ids.dev_eui")
+    dev_eui = _device_eui(ids)
     if dev_eui is None:
         return Skipped(
             SOURCE, f"{key} without end_device_ids.dev_eui (device_id {ids.device_id!r})"
@@ -293,6 +297,23 @@ def _downlink_details(downlink: _Downlink) -> dict[str, Any]:
     }
 
 
+def local_eui(application_id: str, device_id: str) -> str:
+    """A stable, locally administered EUI-64 for a device registered without a DevEUI."""
+    digest = bytearray(hashlib.sha256(f"ttn:{application_id}/{device_id}".encode()).digest()[:8])
+    digest[0] = (digest[0] | 0x02) & 0xFE  # U/L bit: locally administered; I/G bit: unicast
+    return digest.hex().upper()
+
+
+def _device_eui(ids: _EndDeviceIds) -> str | None:
+    eui = c.eui(ids.dev_eui, "end_device_ids.dev_eui")
+    if eui is not None:
+        return eui
+    application_id = ids.application_ids.application_id
+    if ids.device_id and application_id:
+        return local_eui(application_id, ids.device_id)
+    return None
+
+
 def _uplink(up: _ApplicationUp, arrival_time: datetime | None) -> Message:
     msg = up.uplink_message
     assert msg is not None
@@ -307,7 +328,9 @@ def _uplink(up: _ApplicationUp, arrival_time: datetime | None) -> Message:
         )
     if ids is None:
         raise EnvelopeError("missing end_device_ids")
-    dev_eui = c.require_eui(ids.dev_eui, "end_device_ids.dev_eui")
+    dev_eui = _device_eui(ids)
+    if dev_eui is None:
+        raise EnvelopeError("missing end_device_ids.dev_eui and end_device_ids.device_id")
     settings = msg.settings or _Settings()
     rx_times = [c.utc(rx.received_at) for rx in msg.rx_metadata]
     rx_times += [c.utc(rx.time) for rx in msg.rx_metadata]

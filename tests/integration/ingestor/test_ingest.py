@@ -67,7 +67,7 @@ async def test_every_network_server_fixture_lands(
             expected[f.name] = parse(f.topic, f.payload, arrival_time=arrival)
         except EnvelopeError:
             expected[f.name] = None
-    assert sum(isinstance(m, Uplink) for m in expected.values()) >= 8
+    assert sum(isinstance(m, Uplink) for m in expected.values()) >= 9
     dead_before = scalar(db, "SELECT coalesce(max(id), 0) FROM dead_letters")
     async with running_ingestor(database_url, broker.url):
         await apublish(broker.url, [(f.topic, f.payload) for f in fixtures])

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 import netserver
+from netserver.ttn import local_eui
 from netserver import DeviceStatus, EnvelopeError, Message, NetworkEvent, Skipped, Uplink
 from tests.unit.netserver.samples import Sample, body, load, names
 
@@ -124,7 +125,17 @@ CASES: dict[str, Case] = {
         rx=(("0242020000247803", "eui-0242020000247803", -35.0, 5.0),),
     ),
     # The formatter's unit-test string has no dev_eui (nor any time): we cannot key it.
-    "ttn-v3-uplink-minimal.json": Case(None, error="missing end_device_ids.dev_eui"),
+    # ABP device without a DevEUI: a locally administered EUI from app and device id
+    "ttn-v3-uplink-minimal.json": Case(
+        Uplink,
+        {
+            "dev_eui": local_eui("foo-app", "foo-device"),
+            "f_port": 42,
+            "f_cnt": 42,
+            "payload": b"\x01\x02\x03",
+            "decoded": {"test_key": 42},
+        },
+    ),
     "ttn-v3-uplink-simulated.json": Case(Skipped, {"source": "ttn-v3", "dev_eui": None}),
     "ttn-v3-storage-uplink-message.json": Case(
         Uplink,
@@ -146,7 +157,9 @@ CASES: dict[str, Case] = {
         },
         details={"dev_addr": "01497ECC", "join_eui": "800000000000000C"},
     ),
-    "ttn-v3-downlink-queued.json": Case(Skipped, {"dev_eui": None}),
+    "ttn-v3-downlink-queued.json": Case(
+        NetworkEvent, {"kind": "downlink_queued", "dev_eui": local_eui("app1", "dev1")}
+    ),
     "ttn-v3-downlink-sent.json": Case(
         NetworkEvent,
         {"kind": "downlink_sent", "dev_eui": "0004A30B001C0530"},
@@ -158,7 +171,9 @@ CASES: dict[str, Case] = {
         {"kind": "downlink_ack", "dev_eui": "4200000000000000", "time": ARRIVAL},
         details={"f_cnt": 11, "acknowledged": True},
     ),
-    "ttn-v3-downlink-failed.json": Case(Skipped, {"dev_eui": None}),
+    "ttn-v3-downlink-failed.json": Case(
+        NetworkEvent, {"kind": "downlink_failed", "dev_eui": local_eui("app1", "dev1")}
+    ),
     "ttn-v3-downlink-push.json": Case(Skipped, {"dev_eui": None}),
     "chirpstack-v4-up.json": CS4_UP,
     "chirpstack-v4-up.protobuf.json": CS4_UP,
@@ -358,3 +373,13 @@ def test_v3_events_without_arrival_time_are_errors_not_guesses() -> None:
 
 def _dumps(payload: dict[str, Any]) -> bytes:
     return orjson.dumps(payload)
+
+
+def test_local_eui_is_stable_unicast_and_locally_administered() -> None:
+    eui = local_eui("foo-app", "foo-device")
+    assert eui == local_eui("foo-app", "foo-device")
+    assert eui != local_eui("foo-app", "other-device")
+    assert eui != local_eui("other-app", "foo-device")
+    first = int(eui[:2], 16)
+    assert first & 0x02  # locally administered: never an IEEE-assigned DevEUI
+    assert not first & 0x01  # unicast
