@@ -10,8 +10,8 @@ import orjson
 import pytest
 
 import netserver
-from netserver.ttn import local_eui
 from netserver import DeviceStatus, EnvelopeError, Message, NetworkEvent, Skipped, Uplink
+from netserver.ttn import local_eui
 from tests.unit.netserver.samples import Sample, body, load, names
 
 ARRIVAL = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
