@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.errors import Problem, ValidationProblem
@@ -54,7 +55,14 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     errors.install(app)
-    app.include_router(health.router)
-    for module in (devices, readings, gateways, coverage, decoders):
+    for module in (health, devices, readings, gateways, coverage, decoders):
+        summaries_from_docstrings(module.router)
         app.include_router(module.router)
     return app
+
+
+def summaries_from_docstrings(router: APIRouter) -> None:
+    """Route docstrings are one line; make it the OpenAPI summary, not only the description."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.summary is None and route.description:
+            route.summary = route.description.strip().splitlines()[0]

@@ -99,6 +99,11 @@ def describe_validation(errors: Sequence[Any]) -> list[dict[str, str]]:
             message = message.split(", ", 1)[1]
         elif not message.startswith(name):
             message = f"{name}: {message}"
+        if "datetime" in str(err.get("type", "")):
+            message += " (expected ISO 8601, e.g. 2024-05-14T06:00:00Z)"
+        value = err.get("input")
+        if where in ("query", "path") and isinstance(value, str) and "got " not in message:
+            message += f"; got {value!r}"
         described.append({"in": where, "name": name, "message": message})
     return described
 

@@ -13,8 +13,10 @@ class ApiSettings(BaseSettings):
 
     database_url: SecretStr
     api_host: str = "127.0.0.1"
-    api_port: int = Field(8000, ge=1, le=65535)  # SMARTREGION_API_PORT
+    api_port: int = Field(default=8000, ge=1, le=65535)  # SMARTREGION_API_PORT
     public_base_url: AnyHttpUrl | None = None  # for absolute links behind a proxy
-    api_pool_min_size: int = Field(1, ge=0)
-    api_pool_max_size: int = Field(10, ge=1)
-    api_key_touch_interval_s: float = Field(300.0, ge=0)  # how often last_used_at is written
+    api_pool_min_size: int = Field(default=1, ge=0)
+    api_pool_max_size: int = Field(default=10, ge=1)
+    api_key_touch_interval_s: float = Field(
+        default=300.0, ge=0
+    )  # how often last_used_at is written
