@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import psycopg
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -36,7 +37,7 @@ async def readyz(pool: PoolDep) -> Health:
     try:
         async with asyncio.timeout(READY_TIMEOUT_S), pool.connection() as conn:
             pending = await pending_migrations(conn)
-    except Exception as exc:  # any failure to reach the database means "not ready"
+    except (psycopg.Error, TimeoutError, OSError) as exc:  # PoolTimeout is a psycopg.Error
         logger.warning("readiness check failed", extra={"error": type(exc).__name__})
         raise ProblemError(503, "database unreachable", slug="not-ready") from None
     if pending:

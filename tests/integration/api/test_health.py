@@ -102,3 +102,16 @@ async def test_unknown_path_is_problem_json(client: httpx.AsyncClient) -> None:
     body = response.json()
     assert body["status"] == 404
     assert body["title"] == "Not Found"
+
+
+async def test_cross_origin_reads_are_allowed(client: httpx.AsyncClient) -> None:
+    response = await client.options(
+        "/v1/devices",
+        headers={
+            "Origin": "https://portal.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
