@@ -102,7 +102,7 @@ def _records_from_text(text: str, suffix: str) -> list[tuple[str, dict[str, Any]
             if not isinstance(item, dict):
                 raise DeviceFileError(f"device #{i + 1}: expected an object")
             if "type_id" in item and "type" not in item:
-                item = {**item, "type": item.pop("type_id")}
+                item = {k: v for k, v in item.items() if k != "type_id"} | {"type": item["type_id"]}
             rows.append((f"device #{i + 1}", item))
         return rows
     reader = csv.DictReader(io.StringIO(text))
@@ -136,16 +136,21 @@ def read_device_file(path: Path) -> list[DeviceImport]:
     seen: set[str] = set()
     for where, row in _records_from_text(text, path.suffix.lower()):
         try:
+            eui = normalize_eui(str(row.get("dev_eui", "")))
+        except ValueError:
+            eui = None
+        if eui is not None and eui in seen:
+            problems.append(f"{where}: dev_eui {eui} appears twice")
+            continue
+        if eui is not None:
+            seen.add(eui)
+        try:
             record = DeviceRecord.model_validate(row)
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "row"
                 problems.append(f"{where}: {field}: {err['msg']}")
             continue
-        if record.dev_eui in seen:
-            problems.append(f"{where}: dev_eui {record.dev_eui} appears twice")
-            continue
-        seen.add(record.dev_eui)
         devices.append(record.to_import())
     if problems:
         raise DeviceFileError("\n".join(problems))
