@@ -28,5 +28,5 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "uvicorn.access"):
+    for noisy in ("httpx", "uvicorn.access", "yoyo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
