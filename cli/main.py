@@ -386,9 +386,8 @@ def reprocess(
     device: Annotated[str | None, typer.Option("--device", help="Only this DevEUI.")] = None,
 ) -> None:
     """Decode stored raw uplinks again with the current decoders and device types."""
-    from ingestor.reprocess import reprocess as run_reprocess
-
     from cli.device_file import normalize_eui
+    from ingestor.reprocess import reprocess as run_reprocess
 
     eui = None
     if device is not None:
