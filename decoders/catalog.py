@@ -11,18 +11,34 @@ from typing import Any
 from decoders import cayenne_lpp, quantities
 from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
-from decoders.vendors.browan import tbhh100
+from decoders.vendors.bosch import tps110
+from decoders.vendors.browan import cd10, tbhh100, tbsl100
 from decoders.vendors.decentlab import dl_lp8p, dl_mbx, dl_pm, dl_pr26
 from decoders.vendors.dragino import lse01
+from decoders.vendors.imbuildings import imbuildings_people_counter
+from decoders.vendors.mclimate import ht_sensor
+from decoders.vendors.netvox import r711, ra02a
+from decoders.vendors.talkpool import oy1110, oy1700
+from decoders.vendors.tektelic import t000489x_smart_room_base
 
 PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cayenne_lpp.SPEC,
+    tps110.SPEC,
+    cd10.SPEC,
     tbhh100.SPEC,
+    tbsl100.SPEC,
     dl_lp8p.SPEC,
     dl_mbx.SPEC,
     dl_pm.SPEC,
     dl_pr26.SPEC,
     lse01.SPEC,
+    imbuildings_people_counter.SPEC,
+    ht_sensor.SPEC,
+    r711.SPEC,
+    ra02a.SPEC,
+    oy1110.SPEC,
+    oy1700.SPEC,
+    t000489x_smart_room_base.SPEC,
 )
 """Every hand-written decoder, listed explicitly: no import-time registration side effects."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from city_strategies import CITY_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     "dragino/lse01": _lse01(),
     "browan/tbhh100": _tbhh100(),
     "cayenne/lpp": _cayenne(),
+    **CITY_STRATEGIES,
     **{
         module.SPEC.type_id: _decentlab(module.SENSORS)
         for module in (dl_pr26, dl_lp8p, dl_pm, dl_mbx)

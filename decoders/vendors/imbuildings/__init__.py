@@ -1,0 +1,1 @@
+"""imbuildings device decoders."""

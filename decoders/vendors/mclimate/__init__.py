@@ -1,0 +1,1 @@
+"""mclimate device decoders."""

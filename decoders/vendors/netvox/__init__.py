@@ -1,0 +1,60 @@
+"""Netvox devices: the frame header and version packet every Netvox LoRaWAN device shares.
+
+Source: the "Data Report" chapter of each Netvox user manual and the Netvox LoRaWAN
+Application Command document. Reports arrive on fPort 6 as 11 bytes:
+
+    Version (1) | DeviceType (1) | ReportType (1) | NetvoxPayLoadData (8)
+
+ReportType 0x00 is the version packet (SoftwareVersion, HardwareVersion, DateCode as 4 BCD
+bytes, 2 reserved); other report types are device-specific. In every data report the battery
+byte carries the voltage in 0.1 V in bits 0-6 and a low-battery flag in bit 7.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from decoders.errors import DecodeError, PayloadLengthError, UnknownPortError
+
+REPORT_PORT = 6
+LENGTH = 11
+VERSION_PACKET = 0x00
+
+
+def check_frame(payload: bytes, f_port: int, ports: frozenset[int], device_type: int) -> int:
+    """Validate port, length and device type; return the ReportType."""
+    if f_port not in ports:
+        raise UnknownPortError(f_port)
+    if len(payload) != LENGTH:
+        raise PayloadLengthError(expected=LENGTH, got=len(payload))
+    if payload[1] != device_type:
+        raise DecodeError(f"device type 0x{payload[1]:02X}, expected 0x{device_type:02X}")
+    return int(payload[2])
+
+
+def header(payload: bytes) -> dict[str, Any]:
+    """Version, DeviceType and ReportType as the manuals name them."""
+    return {"Version": payload[0], "DeviceType": payload[1], "ReportType": payload[2]}
+
+
+def version_packet(payload: bytes) -> dict[str, Any]:
+    """Fields of the version packet (ReportType 0x00)."""
+    return {
+        **header(payload),
+        "SoftwareVersion": payload[3],
+        "HardwareVersion": payload[4],
+        "DateCode": payload[5:9].hex(),  # BCD, e.g. "20200520"
+    }
+
+
+def battery(byte: int) -> tuple[float, bool]:
+    """(voltage in V, low-battery flag) from a Netvox battery byte."""
+    return (byte & 0x7F) / 10, bool(byte & 0x80)
+
+
+def pack_battery(voltage: float) -> int:
+    """The battery byte for `voltage` (flag clear); ValueError if it does not fit 7 bits."""
+    raw = round(voltage * 10)
+    if not 0 <= raw <= 0x7F:
+        raise ValueError(f"battery {voltage} V does not fit 7 bits of 0.1 V")
+    return raw

@@ -1,0 +1,1 @@
+"""tektelic device decoders."""
