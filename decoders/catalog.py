@@ -13,7 +13,28 @@ from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
 from decoders.vendors.bosch import tps110
 from decoders.vendors.browan import cd10, tbhh100, tbsl100
-from decoders.vendors.decentlab import dl_lp8p, dl_mbx, dl_pm, dl_pr26
+from decoders.vendors.decentlab import (
+    dl_atm22,
+    dl_atm41,
+    dl_isf,
+    dl_lp8p,
+    dl_lws,
+    dl_mbx,
+    dl_par,
+    dl_pm,
+    dl_pr26,
+    dl_pyr,
+    dl_rad,
+    dl_sdd,
+    dl_sht35_001,
+    dl_smtp,
+    dl_tbrg,
+    dl_tp,
+    dl_trs12,
+    dl_trs21,
+    dl_zn1,
+    dl_zn2,
+)
 from decoders.vendors.dragino import lse01
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
@@ -27,10 +48,26 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cd10.SPEC,
     tbhh100.SPEC,
     tbsl100.SPEC,
+    dl_atm22.SPEC,
+    dl_atm41.SPEC,
+    dl_isf.SPEC,
     dl_lp8p.SPEC,
+    dl_lws.SPEC,
     dl_mbx.SPEC,
+    dl_par.SPEC,
     dl_pm.SPEC,
     dl_pr26.SPEC,
+    dl_pyr.SPEC,
+    dl_rad.SPEC,
+    dl_sdd.SPEC,
+    dl_sht35_001.SPEC,
+    dl_smtp.SPEC,
+    dl_tbrg.SPEC,
+    dl_tp.SPEC,
+    dl_trs12.SPEC,
+    dl_trs21.SPEC,
+    dl_zn1.SPEC,
+    dl_zn2.SPEC,
     lse01.SPEC,
     imbuildings_people_counter.SPEC,
     ht_sensor.SPEC,

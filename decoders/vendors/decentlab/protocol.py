@@ -5,7 +5,11 @@ From the "Sensor data message format" section every Decentlab datasheet carries:
 * header: version (uint8, 2 for the current protocol), device id (uint16), flags (uint16);
 * then, for each sensor n whose flag bit n is set, that sensor's data: a fixed number of
   big-endian uint16 words, in sensor order;
-* each parameter is a linear conversion of one word, given per model in the datasheet table.
+* each parameter is a conversion of the sensor's words, given per model in the datasheet table:
+  mostly linear in one word; some datasheets give a polynomial of one word (e.g. the Topp
+  equation of DL-TRS12), a 32-bit value from two words, low word first (DL-ZN1, DL-TBRG), or
+  two parameters computed from the same word. `Parameter.formula` and `Parameter.words` cover
+  those; a word value the datasheet uses for "no sensor connected here" is `Parameter.missing`.
 
 Because the message describes itself (version and flags), the fPort carries nothing; Decentlab
 devices send on fPort 1 but the decoder accepts any port. Field names are the datasheet's
@@ -14,7 +18,7 @@ parameter names in snake_case (e.g. "Battery voltage" -> `battery_voltage`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +30,21 @@ PROTOCOL_VERSION = 2
 HEADER_SIZE = 5
 
 
+Formula = Callable[[Sequence[int]], float]
+"""A datasheet conversion of several raw words (or a nonlinear one of one word)."""
+
+Inverse = Callable[[float, Sequence[int]], dict[int, int]]
+"""For the simulator: (value, the sensor's words so far) -> {word index: raw word}."""
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """One datasheet row: value = (word - offset) * multiplier / divisor + bias."""
+    """One datasheet row: value = (word - offset) * multiplier / divisor + bias.
+
+    A row with a `formula` instead computes its value from the words at `words` (indices into
+    its sensor's words); `inverse`, `span` and `step` then describe it for the simulator.
+    Without `words` a row reads the word at its own position in the sensor's table.
+    """
 
     name: str
     unit: str | None
@@ -39,9 +55,15 @@ class Parameter:
     quantity: str | None = None
     canonical_factor: float = 1.0  # datasheet unit -> canonical unit (e.g. Pa -> hPa: 0.01)
     channel: int = 0
+    words: tuple[int, ...] | None = None
+    formula: Formula | None = None
+    inverse: Inverse | None = None
+    span: tuple[float, float] | None = None  # datasheet-unit range the simulator may send
+    step: float | None = None  # datasheet-unit resolution of a formula row
+    missing: int | None = None  # raw word meaning "no sensor here": field kept, no reading
 
     def value(self, word: int) -> float:
-        """The datasheet conversion of one raw word."""
+        """The datasheet linear conversion of one raw word."""
         return (word - self.offset) * self.multiplier / self.divisor + self.bias
 
     def word(self, value: float) -> int:
@@ -51,12 +73,45 @@ class Parameter:
             raise ValueError(f"{self.name}={value} does not fit the 16-bit word")
         return raw
 
+    def limits(self) -> tuple[float, float]:
+        """The datasheet-unit range the simulator may draw from (never the `missing` word)."""
+        if self.span is not None:
+            return self.span
+        low_word = 1 if self.missing == 0 else 0
+        high_word = 0xFFFE if self.missing == 0xFFFF else 0xFFFF
+        ends = sorted((self.value(low_word), self.value(high_word)))
+        return ends[0], ends[1]
+
+    def resolution(self) -> float:
+        """One raw step in the datasheet unit."""
+        if self.step is not None:
+            return self.step
+        return abs(self.multiplier / self.divisor)
+
 
 @dataclass(frozen=True, slots=True)
 class Sensor:
-    """One flag bit's worth of data: its parameters, one word each, in order."""
+    """One flag bit's worth of data: `length` words (default one per parameter), in order."""
 
     parameters: tuple[Parameter, ...]
+    length: int | None = None
+
+    @property
+    def size(self) -> int:
+        """How many 16-bit words this sensor adds to a message."""
+        return len(self.parameters) if self.length is None else self.length
+
+
+def low_word_first(words: Sequence[int]) -> int:
+    """A 32-bit unsigned value sent as two words, low word first (x0 + x1 * 65536)."""
+    return words[0] + words[1] * 65536
+
+
+def split_low_word_first(raw: int) -> tuple[int, int]:
+    """The two words of a 32-bit value, low word first; ValueError if it does not fit."""
+    if not 0 <= raw <= 0xFFFFFFFF:
+        raise ValueError(f"{raw} does not fit 32 bits")
+    return raw & 0xFFFF, raw >> 16
 
 
 BATTERY = Sensor((Parameter("battery_voltage", "V", divisor=1000, quantity="battery_voltage"),))
@@ -79,9 +134,7 @@ def decode(sensors: Sequence[Sensor], payload: bytes) -> Decoded:
     flags = bits.u16be(payload, 3)
     if flags >> len(sensors):
         raise ReservedValueError(f"flags 0x{flags:04x} name sensors this model does not have")
-    expected = HEADER_SIZE + 2 * sum(
-        len(s.parameters) for i, s in enumerate(sensors) if flags & (1 << i)
-    )
+    expected = HEADER_SIZE + 2 * sum(s.size for i, s in enumerate(sensors) if flags & (1 << i))
     if len(payload) != expected:
         raise PayloadLengthError(expected=expected, got=len(payload))
     fields: dict[str, Any] = {"protocol_version": version, "device_id": device_id}
@@ -90,16 +143,20 @@ def decode(sensors: Sequence[Sensor], payload: bytes) -> Decoded:
     for index, sensor in enumerate(sensors):
         if not flags & (1 << index):
             continue
-        for parameter in sensor.parameters:
-            value = parameter.value(bits.u16be(payload, offset))
-            offset += 2
+        words = [bits.u16be(payload, offset + 2 * i) for i in range(sensor.size)]
+        offset += 2 * sensor.size
+        for position, parameter in enumerate(sensor.parameters):
+            used = [words[i] for i in parameter.words or (position,)]
+            if parameter.formula is not None:
+                value = parameter.formula(used)
+            else:
+                value = parameter.value(used[0])
             fields[parameter.name] = value
-            if parameter.quantity is not None:
-                readings.append(
-                    Reading(
-                        parameter.quantity, value * parameter.canonical_factor, parameter.channel
-                    )
-                )
+            if parameter.quantity is None or used[0] == parameter.missing:
+                continue
+            readings.append(
+                Reading(parameter.quantity, value * parameter.canonical_factor, parameter.channel)
+            )
     return Decoded(fields=fields, readings=tuple(readings))
 
 
@@ -121,13 +178,25 @@ def encode(sensors: Sequence[Sensor], readings: Sequence[Reading], device_id: in
         if not keys or not all(k in wanted for k in keys):
             continue
         flags |= 1 << index
-        for parameter in sensor.parameters:
+        words: list[int | None] = [None] * sensor.size
+        for position, parameter in enumerate(sensor.parameters):
             if parameter.quantity is None:
-                body += bits.pack_uint(parameter.word(parameter.bias), 2)
                 continue
             key = (parameter.quantity, parameter.channel)
             used.add(key)
-            body += bits.pack_uint(parameter.word(wanted[key] / parameter.canonical_factor), 2)
+            value = wanted[key] / parameter.canonical_factor
+            if parameter.inverse is not None:
+                known = [w or 0 for w in words]
+                for i, computed in parameter.inverse(value, known).items():
+                    words[i] = computed
+            else:
+                words[(parameter.words or (position,))[0]] = parameter.word(value)
+        for position, parameter in enumerate(sensor.parameters):
+            i = (parameter.words or (position,))[0]
+            if words[i] is None and parameter.formula is None:
+                words[i] = parameter.word(parameter.bias)
+        for word in words:
+            body += bits.pack_uint(word or 0, 2)
     unused = set(wanted) - used
     if unused:
         raise ValueError(f"no sensor of this model carries {sorted(unused)}")

@@ -6,6 +6,7 @@ import pytest
 from city_strategies import CITY_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from region_strategies import REGION_STRATEGIES
 
 from decoders import CATALOG, Decoded, Reading, decode
 from decoders import cayenne_lpp as lpp
@@ -57,10 +58,10 @@ def _decentlab(sensors: tuple[protocol.Sensor, ...]) -> st.SearchStrategy[Sample
             for p in sensor.parameters:
                 if p.quantity is None:
                     continue
-                ends = sorted((p.value(0), p.value(0xFFFF)))
-                value = draw(st.floats(ends[0], ends[1]))
+                low, high = p.limits()
+                value = draw(st.floats(low, high))
                 readings.append(Reading(p.quantity, value * p.canonical_factor, p.channel))
-                step = abs(p.multiplier / p.divisor * p.canonical_factor)
+                step = abs(p.resolution() * p.canonical_factor)
                 tolerance[(p.quantity, p.channel)] = step / 2 + EPS
         return readings, tolerance
 
@@ -96,6 +97,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
         module.SPEC.type_id: _decentlab(module.SENSORS)
         for module in (dl_pr26, dl_lp8p, dl_pm, dl_mbx)
     },
+    **REGION_STRATEGIES,
 }
 
 

@@ -1,0 +1,82 @@
+"""Round-trip strategies for the region's agriculture, forestry and sensor-network decoders.
+
+Each strategy yields (readings, tolerance by (quantity, channel)) like those in
+`test_properties.py`; the tolerance is half the format's resolution in the canonical unit.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from hypothesis import strategies as st
+
+from decoders.model import Reading
+from decoders.vendors.decentlab import (
+    dl_atm22,
+    dl_atm41,
+    dl_isf,
+    dl_lws,
+    dl_par,
+    dl_pyr,
+    dl_rad,
+    dl_sdd,
+    dl_sht35_001,
+    dl_smtp,
+    dl_tbrg,
+    dl_tp,
+    dl_trs12,
+    dl_trs21,
+    dl_zn1,
+    dl_zn2,
+    protocol,
+)
+
+Sample = tuple[list[Reading], dict[tuple[str, int], float]]
+EPS = 1e-9
+
+
+def _decentlab(sensors: tuple[protocol.Sensor, ...]) -> st.SearchStrategy[Sample]:
+    """Any subset of a Decentlab model's sensors, each value within its datasheet range."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Sample:
+        readings, tolerance = [], {}
+        for sensor in sensors:
+            if not draw(st.booleans()):
+                continue
+            for p in sensor.parameters:
+                if p.quantity is None:
+                    continue
+                low, high = p.limits()
+                value = draw(st.floats(low, high))
+                readings.append(Reading(p.quantity, value * p.canonical_factor, p.channel))
+                tolerance[(p.quantity, p.channel)] = abs(p.resolution() * p.canonical_factor) / 2
+                tolerance[(p.quantity, p.channel)] += EPS
+        return readings, tolerance
+
+    return build()
+
+
+DECENTLAB: tuple[ModuleType, ...] = (
+    dl_atm22,
+    dl_atm41,
+    dl_isf,
+    dl_lws,
+    dl_par,
+    dl_pyr,
+    dl_rad,
+    dl_sdd,
+    dl_sht35_001,
+    dl_smtp,
+    dl_tbrg,
+    dl_tp,
+    dl_trs12,
+    dl_trs21,
+    dl_zn1,
+    dl_zn2,
+)
+
+REGION_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    **{module.SPEC.type_id: _decentlab(module.SENSORS) for module in DECENTLAB},
+}
+"""Strategy by device type id, merged into `test_properties.STRATEGIES`."""
