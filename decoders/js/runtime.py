@@ -1,0 +1,369 @@
+"""QuickJS sandbox for TTN device-repository and ChirpStack JavaScript codecs.
+
+What a codec sees
+    * ``decodeUplink(input)`` (TTN v3, ChirpStack v4, LoRaWAN Codec API) with ``input.bytes`` a
+      plain JS ``Array`` of numbers 0..255 made inside the engine (``JSON.parse``; not a typed
+      array), ``input.fPort``, ``input.variables`` (ChirpStack device variables, ``{}`` unless
+      given) and ``input.recvTime``: a JS ``Date`` when the caller passes ``recv_time``, and
+      absent otherwise. TTN passes no ``recvTime``; ChirpStack passes one. The library stays free
+      of the clock, so only callers that know the receive time (the ingestor, the CLI) set it.
+    * When ``decodeUplink`` is missing: the TTN v2 ``Decoder(bytes, port)``, then the ChirpStack
+      v3 ``Decode(fPort, bytes, variables)``; both return the data object itself.
+    * ``normalizeUplink({data})`` when the codec has one (TTN's normalized payload).
+    * A ``console`` whose methods do nothing (codecs log freely; the output is not ours to
+      keep), and ``var module = {exports: {}}; var exports = module.exports``, so codecs written
+      for Node load; entry points are looked up as globals first, then in ``module.exports``.
+    * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
+      destructuring, template strings, BigInt). No timers, no ``require``, no I/O.
+
+Isolation and limits
+    * Every codec gets its own QuickJS context, and the Python binding gives every context its
+      own runtime, so one codec's ``Object.prototype`` changes never reach another codec.
+    * ``time_limit_ms`` (100 ms) bounds each call; ``memory_limit`` (16 MiB) bounds the whole
+      context. Loading a codec (parsing and running its top level) gets at least one second,
+      because large vendor codecs take longer to parse than to run. The time limit is measured
+      with the C ``clock()``, i.e. process CPU time: under heavy CPU load in *other* threads a
+      codec can time out early, never late.
+    * After a timeout, a memory or stack overflow, the context is discarded (QuickJS contexts
+      are not trusted after running out of memory), and the next uplink gets a fresh one.
+
+Reuse (why it is safe)
+    Loading a codec costs about a millisecond; calling a loaded one costs tens of microseconds.
+    So a loaded context is reused for the next uplink of the *same* codec (never shared between
+    codecs), with the semantics of a fresh context: after each call the harness
+    (``harness.js``) puts the codec's global state back as it was right after loading. Implicit
+    globals created by the call are deleted, reassigned ``var``/``let`` bindings get their
+    loaded values back, and if anything cannot be restored (an object mutated in place, a
+    changed built-in prototype, a rebound ``const``), the context is thrown away after that
+    call. State hidden in closures is invisible to that check; TTN codecs are specified as pure
+    functions, so this is the one documented gap.
+
+Threads
+    A QuickJS runtime must only ever run on the thread that created it (its stack limit is
+    taken from that thread's stack). A `JsCodec` therefore keeps one context per thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import quickjs
+
+from decoders.js.adapter import to_decoded
+from decoders.model import Decoded
+
+DEFAULT_TIME_LIMIT_MS = 100
+DEFAULT_MEMORY_LIMIT = 16 * 2**20
+LOAD_TIME_LIMIT_MS = 1000
+CACHE_SIZE = 64
+"""How many codecs `decode_js` keeps loaded (least recently used are dropped)."""
+
+_PRELUDE = """
+var module = { exports: {} };
+var exports = module.exports;
+var console = (function () {
+  function ignore() {}
+  return { log: ignore, info: ignore, warn: ignore, error: ignore, debug: ignore,
+           trace: ignore, dir: ignore, table: ignore };
+})();
+"""
+_MAX_LEXICALS = 500
+_LEXICAL = re.compile(r"(?<![\w$.])(let|const|class)\s+([A-Za-z_$][\w$]*)")
+_ENTRY_POINTS = ("decodeUplink", "normalizeUplink", "Decoder", "Decode")
+
+
+class CodecLoadError(Exception):
+    """A codec that cannot be loaded: syntax error, top-level throw, no entry point."""
+
+
+@functools.cache
+def _harness_source() -> str:
+    return resources.files("decoders.js").joinpath("harness.js").read_text(encoding="utf-8")
+
+
+def _mib(limit: int) -> str:
+    return f"{limit / 2**20:g} MiB"
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    time_limit_ms: int
+    memory_limit: int
+
+    def explain(self, exc: quickjs.JSException, context: quickjs.Context | None, what: str) -> str:
+        """One line for `errors`, from a QuickJS exception raised by a call or a load."""
+        message = str(exc).split("\n", 1)[0].strip()
+        if isinstance(exc, quickjs.StackOverflow):
+            return f"codec overflowed the stack{what}"
+        if message == "InternalError: interrupted":
+            limit = self.time_limit_ms if not what else max(self.time_limit_ms, LOAD_TIME_LIMIT_MS)
+            return f"codec timed out after {limit} ms{what}"
+        if message == "InternalError: out of memory" or self._near_limit(message, context):
+            return f"codec exceeded {_mib(self.memory_limit)}{what}"
+        return f"codec threw{what}: {message}"
+
+    def _near_limit(self, message: str, context: quickjs.Context | None) -> bool:
+        # QuickJS throws `null` when it cannot even allocate the out-of-memory error; the
+        # harness passes that on, so a codec that itself throws null reads as out of memory.
+        if message in ("", "null"):
+            return True
+        if context is None:
+            return False
+        used = int(context.memory().get("memory_used_size", 0))
+        return used > self.memory_limit * 0.9
+
+
+class _Engine:
+    """One context with one codec loaded. Used only by the thread that built it."""
+
+    def __init__(self, source: str, limits: _Limits) -> None:
+        self.context = context = quickjs.Context()
+        context.set_memory_limit(limits.memory_limit)
+        context.set_time_limit(max(limits.time_limit_ms, LOAD_TIME_LIMIT_MS) / 1000)
+        builtins = context.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")
+        context.eval(_PRELUDE)
+        context.eval(source)
+        names = _lexical_names(source)
+        readers = context.eval(
+            "[" + ",".join(f"function () {{ return {name}; }}" for _, name in names) + "]"
+        )
+        writers = context.eval(
+            "["
+            + ",".join(
+                f"function (v) {{ {name} = v; }}" if kind != "const" else "null"
+                for kind, name in names
+            )
+            + "]"
+        )
+        entries = context.eval(
+            "({"
+            + ",".join(
+                f"{name}: typeof {name} === 'function' ? {name} : null" for name in _ENTRY_POINTS
+            )
+            + "})"
+        )
+        make_runner = context.eval(_harness_source())
+        config = json.dumps({"builtins": json.loads(builtins)})
+        self.run = make_runner(config, readers, writers, entries)
+        self.kind: str | None = json.loads(self.run(None))["kind"]
+        if self.kind is None:
+            raise CodecLoadError(
+                "codec defines neither decodeUplink(input), Decoder(bytes, port) "
+                "nor Decode(fPort, bytes, variables)"
+            )
+        context.set_time_limit(limits.time_limit_ms / 1000)
+
+
+def _lexical_names(source: str) -> list[tuple[str, str]]:
+    """Candidate top-level `let`/`const`/`class` bindings (a superset; extras are harmless)."""
+    seen: dict[str, str] = {}
+    for match in _LEXICAL.finditer(source):
+        kind, name = match.group(1), match.group(2)
+        if name not in seen:
+            seen[name] = kind
+        elif seen[name] != kind and "const" in (kind, seen[name]):
+            seen[name] = "const"  # unknown which one is global: never write it back
+        if len(seen) >= _MAX_LEXICALS:
+            break
+    return [(kind, name) for name, kind in seen.items()]
+
+
+@dataclass(slots=True)
+class _Stats:
+    loads: int = 0
+    discarded: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class JsCodec:
+    """A JavaScript codec, loaded once per thread and called once per uplink.
+
+    `decode` never raises: load failures, limits and exceptions thrown by the codec all come
+    back as `Decoded.errors`.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        name: str = "<codec>",
+        time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    ) -> None:
+        self.source = source
+        self.name = name
+        self.limits = _Limits(int(time_limit_ms), int(memory_limit))
+        self._local = threading.local()
+        self._stats = _Stats()
+        self.load_error: str | None = None
+        self._engine()  # compile now, so a broken codec is reported where it is loaded
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    ) -> JsCodec:
+        """Load a codec file (UTF-8). OSError propagates: a missing file is the caller's bug."""
+        file = Path(path)
+        return cls(
+            file.read_text(encoding="utf-8"),
+            name=str(file),
+            time_limit_ms=time_limit_ms,
+            memory_limit=memory_limit,
+        )
+
+    @property
+    def kind(self) -> str | None:
+        """The entry point in use: decodeUplink, Decoder or Decode (None if not loadable)."""
+        engine = self._engine()
+        return None if engine is None else engine.kind
+
+    @property
+    def loads(self) -> int:
+        """How many contexts this codec has loaded so far (1 when every reuse was safe)."""
+        return self._stats.loads
+
+    def _engine(self) -> _Engine | None:
+        if self.load_error is not None:
+            return None
+        engine: _Engine | None = getattr(self._local, "engine", None)
+        if engine is not None:
+            return engine
+        try:
+            engine = _Engine(self.source, self.limits)
+        except CodecLoadError as exc:
+            self.load_error = str(exc)
+            return None
+        except quickjs.JSException as exc:
+            problem = self.limits.explain(exc, None, " while loading")
+            if problem.startswith("codec threw"):
+                # Deterministic (a syntax error, a throw at top level): remember it.
+                self.load_error = "codec failed to load: " + problem.split(": ", 1)[1]
+            else:
+                self._local.load_problem = problem  # a limit: try again next time
+            return None
+        with self._stats.lock:
+            self._stats.loads += 1
+        self._local.engine = engine
+        return engine
+
+    def _discard(self) -> None:
+        self._local.engine = None
+        with self._stats.lock:
+            self._stats.discarded += 1
+
+    def decode(
+        self,
+        f_port: int,
+        payload: bytes,
+        *,
+        recv_time: datetime | None = None,
+        variables: Mapping[str, str] | None = None,
+    ) -> Decoded:
+        """Run the codec on one uplink; see the module docstring for what the codec sees."""
+        self._local.load_problem = None
+        engine = self._engine()
+        if engine is None:
+            problem = self.load_error or getattr(self._local, "load_problem", None)
+            return Decoded(errors=(problem or "codec could not be loaded",))
+        args = json.dumps(
+            {
+                "bytes": list(bytes(payload)),
+                "fPort": int(f_port),
+                "variables": dict(variables or {}),
+                "recvTime": None if recv_time is None else _epoch_ms(recv_time),
+            }
+        )
+        try:
+            raw = engine.run(args)
+        except quickjs.JSException as exc:
+            problem = self.limits.explain(exc, engine.context, "")
+            self._discard()
+            return Decoded(errors=(problem,))
+        if not isinstance(raw, str):
+            self._discard()
+            return Decoded(errors=("codec broke the runtime's harness (JSON was replaced?)",))
+        outcome: dict[str, Any] = json.loads(raw)
+        if outcome.get("dirty"):
+            self._discard()
+        return to_decoded(outcome)
+
+    def decode_payload(self, payload: bytes, f_port: int) -> Decoded:
+        """`decode` with the argument order of `decoders.model.DecodeFn`."""
+        return self.decode(f_port, payload)
+
+
+def _epoch_ms(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        raise ValueError("recv_time must be timezone-aware")
+    return math.floor(moment.timestamp() * 1000)
+
+
+_cache: OrderedDict[tuple[str, int, int], JsCodec] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached_codec(source: str, name: str, time_limit_ms: int, memory_limit: int) -> JsCodec:
+    key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), time_limit_ms, memory_limit)
+    with _cache_lock:
+        codec = _cache.get(key)
+        if codec is not None:
+            _cache.move_to_end(key)
+            return codec
+    codec = JsCodec(source, name=name, time_limit_ms=time_limit_ms, memory_limit=memory_limit)
+    with _cache_lock:
+        _cache[key] = codec
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return codec
+
+
+def _looks_like_path(value: str | os.PathLike[str]) -> bool:
+    if not isinstance(value, str):
+        return True
+    return "\n" not in value and len(value) < 4096 and os.path.isfile(value)
+
+
+def decode_js(
+    source_or_path: str | os.PathLike[str],
+    f_port: int,
+    payload: bytes,
+    *,
+    time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    recv_time: datetime | None = None,
+    variables: Mapping[str, str] | None = None,
+) -> Decoded:
+    """Decode one uplink with a JavaScript codec given as source text or as a file path.
+
+    A `pathlib.Path`, or a one-line string naming an existing file, is read as a codec file;
+    any other string is the codec's source. Loaded codecs are cached by content (the
+    `CACHE_SIZE` most recently used), so calling this per uplink is cheap. Never raises; an
+    unreadable file comes back as an error too.
+    """
+    if _looks_like_path(source_or_path):
+        try:
+            source = Path(source_or_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return Decoded(errors=(f"cannot read codec {source_or_path}: {exc}",))
+        name = str(source_or_path)
+    else:
+        source, name = str(source_or_path), "<codec>"
+    codec = _cached_codec(source, name, int(time_limit_ms), int(memory_limit))
+    return codec.decode(f_port, payload, recv_time=recv_time, variables=variables)
