@@ -95,6 +95,10 @@ def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
     if spec.f_ports and f_port not in spec.f_ports:
         ports = ", ".join(str(p) for p in sorted(spec.f_ports))
         return Decoded(errors=(f"unknown fPort {f_port} for {type_id} (expects {ports})",))
+    if spec.codec_js is not None:
+        from decoders.js import decode_js, resolve_codec_path  # never raises; flags readings
+
+        return decode_js(resolve_codec_path(spec.codec_js), f_port, bytes(payload))
     try:
         decoded = spec.decode(bytes(payload), f_port)
     except DecodeError as exc:

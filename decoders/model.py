@@ -56,3 +56,7 @@ class DecoderSpec:
     source: str  # the vendor document the layout comes from (title and URL)
     decode: DecodeFn
     encode: EncodeFn | None = None
+    codec_js: str | None = None
+    """A JavaScript codec file (TTN device repository or ChirpStack) that serves this type,
+    absolute or relative to the `decoders` package folder. When set, `decoders.catalog.decode`
+    runs it in the QuickJS sandbox (`decoders.js`) instead of calling `decode`."""

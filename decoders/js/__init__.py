@@ -9,7 +9,16 @@ from decoders.js.runtime import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIME_LIMIT_MS,
     JsCodec,
+    codec_decoder,
     decode_js,
+    resolve_codec_path,
 )
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_TIME_LIMIT_MS", "JsCodec", "decode_js"]
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_TIME_LIMIT_MS",
+    "JsCodec",
+    "codec_decoder",
+    "decode_js",
+    "resolve_codec_path",
+]

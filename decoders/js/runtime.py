@@ -53,7 +53,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -334,6 +334,44 @@ def _cached_codec(source: str, name: str, time_limit_ms: int, memory_limit: int)
     return codec
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def resolve_codec_path(name: str | os.PathLike[str]) -> Path:
+    """A `DecoderSpec.codec_js` value as a path: absolute, or relative to `decoders/`."""
+    path = Path(name)
+    return path if path.is_absolute() else _PACKAGE_DIR / path
+
+
+_files: dict[Path, tuple[int, int, str]] = {}
+_files_lock = threading.Lock()
+
+
+def _read_codec(path: Path) -> str:
+    """The file's text, read again only when its size or modification time changed."""
+    stat = path.stat()
+    with _files_lock:
+        known = _files.get(path)
+    if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+        return known[2]
+    source = path.read_text(encoding="utf-8")
+    with _files_lock:
+        _files[path] = (stat.st_mtime_ns, stat.st_size, source)
+        while len(_files) > CACHE_SIZE:
+            del _files[next(iter(_files))]
+    return source
+
+
+def codec_decoder(path: str | os.PathLike[str]) -> Callable[[bytes, int], Decoded]:
+    """A `DecoderSpec.decode` for a type served by a codec file (see `DecoderSpec.codec_js`)."""
+    resolved = resolve_codec_path(path)
+
+    def decode(payload: bytes, f_port: int) -> Decoded:
+        return decode_js(resolved, f_port, payload)
+
+    return decode
+
+
 def _looks_like_path(value: str | os.PathLike[str]) -> bool:
     if not isinstance(value, str):
         return True
@@ -359,7 +397,7 @@ def decode_js(
     """
     if _looks_like_path(source_or_path):
         try:
-            source = Path(source_or_path).read_text(encoding="utf-8")
+            source = _read_codec(Path(source_or_path))
         except (OSError, UnicodeDecodeError) as exc:
             return Decoded(errors=(f"cannot read codec {source_or_path}: {exc}",))
         name = str(source_or_path)
