@@ -179,10 +179,17 @@ def decode(
     batch: Annotated[
         Path | None, typer.Option("--batch", help="JSONL of {fport, hex[, type]}.")
     ] = None,
+    codec_js: Annotated[
+        Path | None,
+        typer.Option("--codec-js", help="Decode with this TTN/ChirpStack JavaScript codec."),
+    ] = None,
 ) -> None:
     """Decode payloads and print JSON: {data, readings, warnings, errors}."""
     import decoders
 
+    if codec_js is not None:
+        _decode_with_codec(codec_js, type_id, fport, hex_payload, batch)
+        return
     if batch is None:
         if type_id is None or fport is None or hex_payload is None:
             raise fail("give --type, --fport and --hex, or --batch FILE.jsonl")
@@ -212,6 +219,51 @@ def decode(
                                    "errors": [f"line {n}: no type and no --type"]}))  # fmt: skip
             continue
         typer.echo(json.dumps(_decoded_json(decoders.decode(line_type, port, payload))))
+
+
+def _decode_with_codec(
+    codec_js: Path,
+    type_id: str | None,
+    fport: int | None,
+    hex_payload: str | None,
+    batch: Path | None,
+) -> None:
+    """`decode --codec-js FILE`: the same output, decoded by a JavaScript codec in QuickJS."""
+    from datetime import UTC, datetime
+
+    from decoders.js import JsCodec
+
+    if type_id is not None:
+        raise fail("give --type or --codec-js, not both")
+    if batch is None and (fport is None or hex_payload is None):
+        raise fail("give --codec-js FILE with --fport and --hex, or with --batch FILE.jsonl")
+    try:
+        codec = JsCodec.from_file(codec_js)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read {codec_js}: {exc}") from None
+    if batch is None:
+        assert fport is not None and hex_payload is not None
+        result = codec.decode(fport, _hex_bytes(hex_payload), recv_time=datetime.now(UTC))
+        typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
+        return
+    try:
+        lines = batch.read_text().splitlines()
+    except OSError as exc:
+        raise fail(f"cannot read {batch}: {exc.strerror}") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            payload = bytes.fromhex(item["hex"])
+            port = int(item["fport"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            out: dict[str, Any] = {"data": {}, "readings": [], "warnings": [],
+                                   "errors": [f"line {n}: not {{fport, hex}}: {exc}"]}  # fmt: skip
+            typer.echo(json.dumps(out))
+            continue
+        result = codec.decode(port, payload, recv_time=datetime.now(UTC))
+        typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
 
 
 def _require_type(type_id: str) -> None:
