@@ -11,6 +11,7 @@ from typing import Any
 from decoders import cayenne_lpp, quantities
 from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
+from decoders.vendors.abeeway import abeeway_compact_tracker
 from decoders.vendors.bosch import tps110
 from decoders.vendors.browan import cd10, tbhh100, tbsl100
 from decoders.vendors.decentlab import (
@@ -44,6 +45,7 @@ from decoders.vendors.tektelic import t000489x_smart_room_base
 
 PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cayenne_lpp.SPEC,
+    abeeway_compact_tracker.SPEC,
     tps110.SPEC,
     cd10.SPEC,
     tbhh100.SPEC,

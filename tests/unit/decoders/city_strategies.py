@@ -38,6 +38,13 @@ def states(quantity: str) -> st.SearchStrategy[Sample]:
 CLIMATE_12BIT = {"air_temperature": (-80.0, 329.5, 0.1), "relative_humidity": (-25.0, 384.5, 0.1)}
 
 CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "abeeway/abeeway-compact-tracker": fixed(
+        {
+            "battery_level": (1.0, 254.0, 1.0),
+            "latitude": (-90.0, 90.0, 2.56e-5),
+            "longitude": (-180.0, 180.0, 2.56e-5),
+        }
+    ),
     "bosch/tps110": states("parking_occupied"),
     "browan/cd10": fixed(
         {
