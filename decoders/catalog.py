@@ -12,6 +12,7 @@ from decoders import cayenne_lpp, quantities
 from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
 from decoders.vendors.abeeway import abeeway_compact_tracker
+from decoders.vendors.adeunis import pulse_4
 from decoders.vendors.bosch import tps110
 from decoders.vendors.browan import cd10, tbhh100, tbsl100
 from decoders.vendors.decentlab import (
@@ -37,6 +38,7 @@ from decoders.vendors.decentlab import (
     dl_zn2,
 )
 from decoders.vendors.dragino import lse01
+from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.netvox import r711, ra02a
@@ -46,6 +48,7 @@ from decoders.vendors.tektelic import t000489x_smart_room_base
 PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cayenne_lpp.SPEC,
     abeeway_compact_tracker.SPEC,
+    pulse_4.SPEC,
     tps110.SPEC,
     cd10.SPEC,
     tbhh100.SPEC,
@@ -71,6 +74,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     dl_zn1.SPEC,
     dl_zn2.SPEC,
     lse01.SPEC,
+    rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
     ht_sensor.SPEC,
     r711.SPEC,

@@ -309,6 +309,51 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "loraPeriod": "lora_period",
         "shockDetection": "shock_detection",
     },
+    "gwf/rcm-lrw10": {
+        "meterMedium": "meter_medium_name",
+        "actualityDuration": "actuality_duration",
+        "volume": "volume",
+        "relativeVolume": NotOurs("akenza's difference to the volume in its stored state"),
+        "protocolType": "protocol_type",
+        "manufacturerID": "manufacturer_id",
+        "meterID": "meter_id",
+        "appError": "app_error",
+        "batteryPowerLow": "battery_power_low",
+        "permantError": "permanent_error",
+        "temporaryError": "temporary_error",
+        **{
+            name: NotOurs(
+                "a bit of the raw status/additional-functions byte; bit order unconfirmed"
+            )
+            for name in (
+                "commandError1",
+                "commandError2",
+                "commandError3",
+                "continuousFlow",
+                "brokenPipe",
+                "batteryLow",
+                "backflow",
+                "noUsage",
+                "loraLinkError",
+            )
+        },
+        "batteryLifetime": NotOurs(
+            "akenza's lifetime estimate from the battery byte; the rule is not in the GWF "
+            "description we have, so the byte stays raw in `battery`"
+        ),
+    },
+    "adeunis/pulse-4": {
+        "frameCounter": "frame_counter",
+        "hardwareError": "hardware_error",
+        "lowBattery": "low_battery",
+        "configurationDone": "configuration_done",
+        "timestamp": "timestamp_present",
+        "counterValue": "counter_a",
+        "counterValueT1": "counter_a_t1",
+        "counterValueT2": "counter_a_t2",
+        "counterValueT3": "counter_a_t3",
+        "counterValueT4": "counter_a_t4",
+    },
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
         "temperature": "temperature_{channel}",

@@ -45,6 +45,9 @@ CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
             "longitude": (-180.0, 180.0, 2.56e-5),
         }
     ),
+    "adeunis/pulse-4": fixed(
+        {("pulse_count", 0): (0.0, 4294967295.0, 1.0), ("pulse_count", 1): (0.0, 4294967295.0, 1.0)}
+    ),
     "bosch/tps110": states("parking_occupied"),
     "browan/cd10": fixed(
         {
@@ -61,6 +64,7 @@ CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
             "noise_level": (0.0, 254.0, 1.0),
         }
     ),
+    "gwf/rcm-lrw10": fixed({"water_volume": (-2147483.648, 2147483.647, 0.001)}),
     "imbuildings/imbuildings-people-counter": fixed(
         {
             "battery_voltage": (0.0, 655.35, 0.01),

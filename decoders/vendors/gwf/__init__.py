@@ -1,0 +1,1 @@
+"""GWF meter radio modules."""
