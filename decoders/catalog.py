@@ -37,7 +37,7 @@ from decoders.vendors.decentlab import (
     dl_zn1,
     dl_zn2,
 )
-from decoders.vendors.dragino import lse01
+from decoders.vendors.dragino import dds20_lb, ldds75, lds02, lht65, lht65n, lse01
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
@@ -73,6 +73,11 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     dl_trs21.SPEC,
     dl_zn1.SPEC,
     dl_zn2.SPEC,
+    dds20_lb.SPEC,
+    ldds75.SPEC,
+    lds02.SPEC,
+    lht65.SPEC,
+    lht65n.SPEC,
     lse01.SPEC,
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,

@@ -37,6 +37,9 @@ CODEC_TYPES = {
     (AKENZA, "types/decentlab/RAD"): "decentlab/dl-rad",
     (CHIRPSTACK, "vendors/decentlab/codecs/test_decode_dl-rad.json"): "decentlab/dl-rad",
     (AKENZA, "types/decentlab/SHT35"): "decentlab/dl-sht35-001",
+    (AKENZA, "types/dragino/dds20-lb"): "dragino/dds20-lb",
+    (AKENZA, "types/dragino/lht65n"): "dragino/lht65n",
+    (CHIRPSTACK, "vendors/dragino/codecs/test_decode_lht65n.json"): "dragino/lht65n",
 }
 
 
@@ -273,6 +276,34 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         **DECENTLAB_HEADER,
         "dendrometerAPosition": "dendrometer_a_position",
         "dendrometerBPosition": "dendrometer_b_position",
+    },
+    # Dragino (akenza names -> Dragino's decoder names, which our fields use)
+    "dragino/dds20-lb": {
+        "distance": "Distance",
+        "interruptFlag": NotOurs("akenza's boolean rendering of the vendor's 0/1 field"),
+        "temperature": "TempC_DS18B20",
+        "sensorFlag": NotOurs("akenza's boolean rendering of the vendor's 0/1 field"),
+        "batteryVoltage": "Bat",
+        "sensorModel": "SENSOR_MODEL",
+        "frequencyBand": "FREQUENCY_BAND",
+        "subBand": NotOurs("akenza's label for a band without sub-bands; ours keeps the byte"),
+        "firmwareVersion": "FIRMWARE_VERSION",
+    },
+    "dragino/lds02": {
+        "alarm": NotOurs("akenza's boolean rendering of the vendor's 0/1 field"),
+        "open": NotOurs("akenza's boolean rendering of the vendor's 0/1 field"),
+        "openDuration": "LAST_DOOR_OPEN_DURATION",
+        "openCounts": "DOOR_OPEN_TIMES",
+        "batteryVoltage": "BAT_V",
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
+    },
+    "dragino/lht65n": {
+        "batteryStatus": NotOurs("akenza's label for `Bat_status` (3 = good)"),
+        "batteryVoltage": "BatV",
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
+        "humidity": "Hum_SHT",
+        "temperature": "TempC_SHT",
+        "tempDS": "TempC_DS",
     },
     # Region decoders (end)
     "abeeway/abeeway-compact-tracker": {

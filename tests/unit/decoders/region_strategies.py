@@ -32,7 +32,26 @@ from decoders.vendors.decentlab import (
 )
 
 Sample = tuple[list[Reading], dict[tuple[str, int], float]]
+Range = tuple[float, float, float]  # low, high, resolution (canonical unit)
 EPS = 1e-9
+
+
+def _fixed(
+    ranges: dict[tuple[str, int], Range], optional: dict[tuple[str, int], Range] | None = None
+) -> st.SearchStrategy[Sample]:
+    """Every `ranges` key once and each `optional` key or not, uniformly within its range."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Sample:
+        chosen = dict(ranges)
+        chosen.update({k: r for k, r in (optional or {}).items() if draw(st.booleans())})
+        readings, tolerance = [], {}
+        for (quantity, channel), (low, high, resolution) in chosen.items():
+            readings.append(Reading(quantity, draw(st.floats(low, high)), channel))
+            tolerance[(quantity, channel)] = resolution / 2 + EPS
+        return readings, tolerance
+
+    return build()
 
 
 def _decentlab(sensors: tuple[protocol.Sensor, ...]) -> st.SearchStrategy[Sample]:
@@ -76,7 +95,26 @@ DECENTLAB: tuple[ModuleType, ...] = (
     dl_zn2,
 )
 
+_LHT65 = _fixed(
+    {
+        ("battery_voltage", 0): (2.0, 3.7, 0.001),
+        ("air_temperature", 0): (-40.0, 125.0, 0.01),
+        ("relative_humidity", 0): (0.0, 100.0, 0.1),
+    },
+    {("air_temperature", 1): (-55.0, 125.0, 0.01)},
+)
+_DISTANCE = _fixed(
+    {("battery_voltage", 0): (2.0, 3.7, 0.001)}, {("distance", 0): (1.0, 65535.0, 1.0)}
+)
+
 REGION_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "dragino/dds20-lb": _DISTANCE,
+    "dragino/ldds75": _DISTANCE,
+    "dragino/lds02": _fixed(
+        {("battery_voltage", 0): (2.0, 3.7, 0.001), ("door_open", 0): (0.0, 1.0, 1.0)}
+    ),
+    "dragino/lht65": _LHT65,
+    "dragino/lht65n": _LHT65,
     **{module.SPEC.type_id: _decentlab(module.SENSORS) for module in DECENTLAB},
 }
 """Strategy by device type id, merged into `test_properties.STRATEGIES`."""
