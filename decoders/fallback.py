@@ -19,8 +19,9 @@ Normalized payload (`normalized_readings`)
 
 Flat decoded objects (`readings_from_network_decoded`)
     Only the top-level keys of the object are read. A key is compared in a normalised form:
-    camelCase split, lower case, every run of other characters a single ``_`` (``TempC_SHT`` ->
-    ``temp_c_sht``, ``relativeHumidity`` -> ``relative_humidity``, ``pm2.5`` -> ``pm2_5``).
+    camelCase words split, lower case, every run of other characters a single ``_``
+    (``relativeHumidity`` -> ``relative_humidity``, ``TempC_SHT`` -> ``tempc_sht``,
+    ``battery_mV`` -> ``battery_mv``, ``pm2.5`` -> ``pm2_5``).
     `FLAT_KEYS` lists what maps. The rules behind it:
 
     * A key maps only if it names the medium *and* implies the unit. ``air_temperature``,
@@ -75,7 +76,7 @@ _add(
     "outdoor_temperature",
     "indoor_temperature",
     "room_temperature",
-    "temp_c_sht",  # Dragino LHT65/LHT52/LSN50 internal SHT sensor (air)
+    "tempc_sht",  # TempC_SHT: Dragino LHT65/LHT52/LSN50 internal SHT sensor (air)
 )
 _add(
     "relative_humidity",
@@ -161,13 +162,15 @@ MEDIUM_MARKERS = frozenset(
 )
 """Key tokens that mean another medium is measured, so a bare temperature is not the air's."""
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 _DECIMAL = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
 
 
 def normalize_key(key: str) -> str:
-    """``TempC_SHT`` -> ``temp_c_sht``; ``relativeHumidity`` -> ``relative_humidity``."""
+    """``relativeHumidity`` -> ``relative_humidity``, ``TempC_SHT`` -> ``tempc_sht``,
+    ``battery_mV`` -> ``battery_mv``: a word break only before a capital followed by a small
+    letter, so unit abbreviations stay whole."""
     return _SEPARATORS.sub("_", _CAMEL.sub("_", key).lower()).strip("_")
 
 

@@ -68,6 +68,8 @@ from decoders.model import Decoded
 DEFAULT_TIME_LIMIT_MS = 100
 DEFAULT_MEMORY_LIMIT = 16 * 2**20
 LOAD_TIME_LIMIT_MS = 1000
+LOAD_RETRY_EVERY = 100
+"""After a load hit a limit, that many uplinks get the same error before the next attempt."""
 CACHE_SIZE = 64
 """How many codecs `decode_js` keeps loaded (least recently used are dropped)."""
 
@@ -256,7 +258,10 @@ class JsCodec:
                 # Deterministic (a syntax error, a throw at top level): remember it.
                 self.load_error = "codec failed to load: " + problem.split(": ", 1)[1]
             else:
-                self._local.load_problem = problem  # a limit: try again next time
+                # A limit: possibly load-dependent (CPU time is process-wide), so try again,
+                # but only every LOAD_RETRY_EVERY uplinks, not at a second's cost per uplink.
+                self._local.load_problem = problem
+                self._local.retry_in = LOAD_RETRY_EVERY
             return None
         with self._stats.lock:
             self._stats.loads += 1
@@ -277,6 +282,10 @@ class JsCodec:
         variables: Mapping[str, str] | None = None,
     ) -> Decoded:
         """Run the codec on one uplink; see the module docstring for what the codec sees."""
+        retry_in = getattr(self._local, "retry_in", 0)
+        if retry_in > 0:
+            self._local.retry_in = retry_in - 1
+            return Decoded(errors=(self._local.load_problem,))
         self._local.load_problem = None
         engine = self._engine()
         if engine is None:
