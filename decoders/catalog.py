@@ -42,8 +42,10 @@ from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.netvox import r711, ra02a
+from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
+from decoders.vendors.vega import vegapuls_air_41
 
 PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cayenne_lpp.SPEC,
@@ -84,9 +86,11 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     ht_sensor.SPEC,
     r711.SPEC,
     ra02a.SPEC,
+    esp32_paxcounter.SPEC,
     oy1110.SPEC,
     oy1700.SPEC,
     t000489x_smart_room_base.SPEC,
+    vegapuls_air_41.SPEC,
 )
 """Every hand-written decoder, listed explicitly: no import-time registration side effects."""
 

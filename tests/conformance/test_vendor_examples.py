@@ -40,6 +40,8 @@ CODEC_TYPES = {
     (AKENZA, "types/dragino/dds20-lb"): "dragino/dds20-lb",
     (AKENZA, "types/dragino/lht65n"): "dragino/lht65n",
     (CHIRPSTACK, "vendors/dragino/codecs/test_decode_lht65n.json"): "dragino/lht65n",
+    # No TTN id in the shared set's snapshot; ours follows the repository's vendor/model form.
+    (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
 }
 
 
@@ -384,6 +386,17 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "counterValueT2": "counter_a_t2",
         "counterValueT3": "counter_a_t3",
         "counterValueT4": "counter_a_t4",
+    },
+    "vega/vegapuls-air-41": {
+        "distanceMm": "distance_mm",
+        "distanceCm": Scaled("distance_mm", 0.1),
+        "distanceM": "distance",
+        "distanceInch": Scaled("distance_mm", 1 / 25.4),
+        "distanceFt": Scaled("distance_mm", 1 / 304.8),
+        "inclinationDegree": "inclination",
+        "temperature": "temperature",
+        "batteryLevel": "battery",
+        "namurState": NotOurs("akenza's device-status label; packet 8 carries no NAMUR byte"),
     },
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),

@@ -91,6 +91,9 @@ CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
             lambda extra: (sample[0] + extra[0], sample[1] | extra[1])
         )
     ),
+    "opensource/esp32-paxcounter": fixed(
+        {("people_count", 0): (0.0, 65535.0, 1.0), ("people_count", 1): (0.0, 65535.0, 1.0)}
+    ),
     "talkpool/oy1110": fixed(dict(CLIMATE_12BIT)),
     "talkpool/oy1700": fixed(
         {
@@ -105,6 +108,13 @@ CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
             "battery_voltage": (-327.68, 327.67, 0.01),
             "air_temperature": (-3276.8, 3276.7, 0.1),
             "relative_humidity": (0.0, 127.5, 0.5),
+        }
+    ),
+    "vega/vegapuls-air-41": fixed(
+        {
+            "distance": (0.0, 30000.0, 0.002),
+            "battery_level": (0.0, 100.0, 1.0),
+            "air_temperature": (-40.0, 80.0, 0.1),
         }
     ),
 }

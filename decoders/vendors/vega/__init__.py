@@ -1,0 +1,1 @@
+"""VEGA Grieshaber radar sensors."""
