@@ -11,8 +11,9 @@ What a codec sees
       v3 ``Decode(fPort, bytes, variables)``; both return the data object itself.
     * ``normalizeUplink({data})`` when the codec has one (TTN's normalized payload).
     * A ``console`` whose methods do nothing (codecs log freely; the output is not ours to
-      keep), and ``var module = {exports: {}}; var exports = module.exports``, so codecs written
-      for Node load; entry points are looked up as globals first, then in ``module.exports``.
+      keep), and ``module = {exports: {}}``, ``exports = module.exports`` (global properties,
+      so a codec may declare its own), so codecs written for Node load; entry points are
+      looked up as globals first, then in ``module.exports``/``exports``.
     * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
       destructuring, template strings, BigInt). No timers, no ``require``, no I/O.
 
@@ -74,9 +75,11 @@ CACHE_SIZE = 64
 """How many codecs `decode_js` keeps loaded (least recently used are dropped)."""
 
 _PRELUDE = """
-var module = { exports: {} };
-var exports = module.exports;
-var console = (function () {
+// Properties of the global object, not `var`s: a codec may still declare its own
+// `const console` or `let exports` without a redeclaration error.
+globalThis.module = { exports: {} };
+globalThis.exports = globalThis.module.exports;
+globalThis.console = (function () {
   function ignore() {}
   return { log: ignore, info: ignore, warn: ignore, error: ignore, debug: ignore,
            trace: ignore, dir: ignore, table: ignore };

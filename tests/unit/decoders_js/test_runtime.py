@@ -336,6 +336,19 @@ def test_console_is_a_harmless_stub() -> None:
     assert result == result.__class__(fields={"logged": True})
 
 
+def test_a_codec_may_declare_its_own_console_and_exports() -> None:
+    result = decode_js(
+        """
+        const console = { log: function () {} };
+        let exports = {};
+        let module = { exports: exports };
+        function decodeUplink(input) { console.log('x'); return { data: { ok: true } }; }""",
+        1,
+        b"",
+    )
+    assert result.fields == {"ok": True}
+
+
 def test_a_throwing_codec_is_an_error() -> None:
     result = decode_js(
         "function decodeUplink(input) { throw new Error('unsupported frame'); }", 1, b""
