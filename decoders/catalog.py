@@ -41,6 +41,7 @@ from decoders.vendors.dragino import dds20_lb, ldds75, lds02, lht65, lht65n, lse
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
+from decoders.vendors.milesight_iot import em300_th, em500_co2, em500_smtc
 from decoders.vendors.netvox import r711, ra02a
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.talkpool import oy1110, oy1700
@@ -84,6 +85,9 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
     ht_sensor.SPEC,
+    em300_th.SPEC,
+    em500_co2.SPEC,
+    em500_smtc.SPEC,
     r711.SPEC,
     ra02a.SPEC,
     esp32_paxcounter.SPEC,

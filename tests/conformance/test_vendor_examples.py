@@ -307,6 +307,25 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "temperature": "TempC_SHT",
         "tempDS": "TempC_DS",
     },
+    # Milesight (akenza names -> the user guides' channel names)
+    "milesight-iot/em300-th": {
+        "batteryLevel": "battery",
+        "temperature": "temperature",
+        "humidity": "humidity",
+    },
+    "milesight-iot/em500-co2": {
+        "batteryLevel": "battery",
+        "temperature": "temperature",
+        "humidity": "humidity",
+        "co2": "co2",
+        "pressure": "pressure",
+    },
+    "milesight-iot/em500-smtc": {
+        "batteryLevel": "battery",
+        "temperature": "temperature",
+        "moisture": "moisture",
+        "soilConductivity": "ec",
+    },
     # Region decoders (end)
     "abeeway/abeeway-compact-tracker": {
         "demandMessage": "on_demand",

@@ -107,7 +107,29 @@ _DISTANCE = _fixed(
     {("battery_voltage", 0): (2.0, 3.7, 0.001)}, {("distance", 0): (1.0, 65535.0, 1.0)}
 )
 
+_MILESIGHT_COMMON: dict[tuple[str, int], Range] = {
+    ("battery_level", 0): (0.0, 100.0, 1.0),
+    ("air_temperature", 0): (-30.0, 70.0, 0.1),
+    ("relative_humidity", 0): (0.0, 100.0, 0.5),
+}
+
 REGION_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "milesight-iot/em300-th": _fixed(
+        {("air_temperature", 0): (-30.0, 70.0, 0.1)},
+        {k: r for k, r in _MILESIGHT_COMMON.items() if k[0] != "air_temperature"},
+    ),
+    "milesight-iot/em500-co2": _fixed(
+        {("co2", 0): (0.0, 10000.0, 1.0)},
+        {**_MILESIGHT_COMMON, ("air_pressure", 0): (300.0, 1100.0, 0.1)},
+    ),
+    "milesight-iot/em500-smtc": _fixed(
+        {("soil_moisture", 0): (0.0, 100.0, 0.5)},
+        {
+            ("battery_level", 0): (0.0, 100.0, 1.0),
+            ("soil_temperature", 0): (-30.0, 70.0, 0.1),
+            ("soil_conductivity", 0): (0.0, 10000.0, 1.0),
+        },
+    ),
     "dragino/dds20-lb": _DISTANCE,
     "dragino/ldds75": _DISTANCE,
     "dragino/lds02": _fixed(

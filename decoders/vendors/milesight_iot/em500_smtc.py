@@ -1,0 +1,47 @@
+"""Milesight EM500-SMTC: soil moisture, temperature and electrical conductivity sensor.
+
+Source: Milesight "EM500-SMT/SMTC User Guide", section "Uplink Packets"
+(https://resource.milesight.com/milesight/iot/document/em500-smt-user-guide-en.pdf): the
+channel format of `protocol.py` on fPort 85: 0x01 0x75 battery level (uint8, %), 0x03 0x67
+soil temperature (int16 LE / 10, °C), 0x04 0x68 soil moisture (uint8 / 2, % volumetric),
+0x05 0x7F electrical conductivity (uint16 LE, µS/cm). Any port is accepted (the shared
+akenza frame arrives on fPort 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.vendors.milesight_iot import protocol
+from decoders.vendors.milesight_iot.protocol import Channel
+
+TABLE: protocol.Table = {
+    (0x01, 0x75): protocol.BATTERY,
+    (0x03, 0x67): Channel("temperature", 2, signed=True, divisor=10, quantity="soil_temperature"),
+    (0x04, 0x68): Channel("moisture", 1, divisor=2, quantity="soil_moisture"),
+    (0x05, 0x7F): Channel("ec", 2, quantity="soil_conductivity"),
+}
+
+
+def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - self-describing channels
+    """Decode one EM500-SMTC uplink."""
+    return protocol.decode(TABLE, payload)
+
+
+def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
+    """Build the fPort 85 uplink that decodes to `readings` (for the simulator)."""
+    return 85, protocol.encode(TABLE, readings)
+
+
+SPEC = DecoderSpec(
+    type_id="milesight-iot/em500-smtc",
+    vendor="Milesight",
+    model="EM500-SMTC",
+    category="agriculture",
+    f_ports=frozenset(),
+    quantities=protocol.quantities(TABLE),
+    source="Milesight EM500-SMT/SMTC User Guide, Uplink Packets (resource.milesight.com)",
+    decode=decode,
+    encode=encode,
+)

@@ -1,0 +1,103 @@
+"""The Milesight IoT uplink format shared by the EM300/EM500/AM300 families.
+
+From the "Uplink Data" section of every Milesight user guide: the payload is a sequence of
+channels, each `channel id (1) | channel type (1) | data (n)`, with little-endian integers.
+The (id, type) pair names the value and fixes its size and conversion; a device sends the
+channels it has in any order. Common ones: 0x01 0x75 battery level (uint8, %), 0x03 0x67
+temperature (int16 / 10, °C), 0x04 0x68 humidity (uint8 / 2, %). Each model's table lists
+the pairs its guide defines; an unknown pair cannot be skipped (its length is unknown), so it
+is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from decoders.errors import PayloadLengthError, ReservedValueError
+from decoders.model import Decoded, Reading
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One (channel id, channel type) row: value = int(data, little-endian) / divisor."""
+
+    name: str
+    size: int
+    signed: bool = False
+    divisor: float = 1.0
+    quantity: str | None = None
+
+    def value(self, data: bytes) -> float:
+        """The guide's conversion of the channel's data bytes."""
+        raw = int.from_bytes(data, "little", signed=self.signed)
+        return raw / self.divisor if self.divisor != 1 else raw
+
+    def data(self, value: float) -> bytes:
+        """The data bytes that decode closest to `value` (the simulator's inverse)."""
+        raw = round(value * self.divisor)
+        try:
+            return raw.to_bytes(self.size, "little", signed=self.signed)
+        except OverflowError:
+            raise ValueError(f"{self.name}={value} does not fit {self.size} bytes") from None
+
+
+BATTERY = Channel("battery", 1, quantity="battery_level")
+TEMPERATURE = Channel("temperature", 2, signed=True, divisor=10, quantity="air_temperature")
+HUMIDITY = Channel("humidity", 1, divisor=2, quantity="relative_humidity")
+
+Table = Mapping[tuple[int, int], Channel]
+
+
+def decode(table: Table, payload: bytes) -> Decoded:
+    """Decode one uplink against a model's channel table.
+
+    Raises:
+        PayloadLengthError: an empty payload, or a channel cut short.
+        ReservedValueError: a (channel id, type) pair the model's guide does not define.
+    """
+    if not payload:
+        raise PayloadLengthError(expected="2 or more", got=0)
+    fields: dict[str, Any] = {}
+    readings: list[Reading] = []
+    offset = 0
+    while offset < len(payload):
+        if offset + 2 > len(payload):
+            raise PayloadLengthError(expected=offset + 2, got=len(payload))
+        key = (payload[offset], payload[offset + 1])
+        channel = table.get(key)
+        if channel is None:
+            raise ReservedValueError(f"channel 0x{key[0]:02x} type 0x{key[1]:02x} is not defined")
+        end = offset + 2 + channel.size
+        if end > len(payload):
+            raise PayloadLengthError(expected=end, got=len(payload))
+        value = channel.value(payload[offset + 2 : end])
+        fields[channel.name] = value
+        if channel.quantity is not None:
+            readings.append(Reading(channel.quantity, float(value)))
+        offset = end
+    return Decoded(fields=fields, readings=tuple(readings))
+
+
+def encode(table: Table, readings: Sequence[Reading]) -> bytes:
+    """One channel per reading, in table order.
+
+    Raises:
+        ValueError: a reading no channel of the model carries, or a value out of range.
+    """
+    wanted = {r.quantity: r.value for r in readings if r.channel == 0}
+    if len(wanted) != len(readings):
+        raise ValueError("Milesight channels carry one value per quantity, on channel 0")
+    body = bytearray()
+    for key, channel in table.items():
+        if channel.quantity in wanted:
+            body += bytes(key) + channel.data(wanted.pop(channel.quantity))
+    if wanted:
+        raise ValueError(f"no channel of this model carries {sorted(wanted)}")
+    return bytes(body)
+
+
+def quantities(table: Table) -> frozenset[str]:
+    """Every canonical quantity a model's table can produce (for its DecoderSpec)."""
+    return frozenset(c.quantity for c in table.values() if c.quantity is not None)
