@@ -44,6 +44,7 @@ from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.milesight_iot import em300_th, em500_co2, em500_smtc
 from decoders.vendors.netvox import r711, ra02a
 from decoders.vendors.opensource import esp32_paxcounter
+from decoders.vendors.pmx import tcr
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
 from decoders.vendors.vega import vegapuls_air_41
@@ -91,6 +92,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     r711.SPEC,
     ra02a.SPEC,
     esp32_paxcounter.SPEC,
+    tcr.SPEC,
     oy1110.SPEC,
     oy1700.SPEC,
     t000489x_smart_room_base.SPEC,

@@ -155,6 +155,8 @@ _ALL: tuple[Quantity, ...] = (
     _q("motion_count", "{#}", "Motion events counted", 0, 1_000_000),
     _q("pulse_count", "{#}", "Cumulative pulse counter", 0, 4_294_967_295),
     _q("smoke_alarm", "1", "Smoke alarm active (1) or not (0)", 0, 1),
+    _q("traffic_count", "{#}", "Vehicles or cyclists counted in the reporting interval", 0, 1e6),
+    _q("traffic_speed", "km/h", "Average speed of the counted traffic", 0, 400),
     # Electrical and device health
     _q("battery_voltage", "V", "Battery voltage", 0, 60),
     _q("battery_level", "%", "Battery state of charge", 0, 100),

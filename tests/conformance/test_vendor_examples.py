@@ -42,6 +42,7 @@ CODEC_TYPES = {
     (CHIRPSTACK, "vendors/dragino/codecs/test_decode_lht65n.json"): "dragino/lht65n",
     # No TTN id in the shared set's snapshot; ours follows the repository's vendor/model form.
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
+    (AKENZA, "types/pmx/tcr"): "pmx/tcr",
 }
 
 
@@ -416,6 +417,17 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "temperature": "temperature",
         "batteryLevel": "battery",
         "namurState": NotOurs("akenza's device-status label; packet 8 carries no NAMUR byte"),
+    },
+    "pmx/tcr": {
+        "ltrCounter": "ltr_counter",
+        "ltrSpeed": "ltr_speed",
+        "rtlCounter": "rtl_counter",
+        "rtlSpeed": "rtl_speed",
+        "batteryVoltage": "battery_voltage",
+        **{
+            name: NotOurs("akenza's reading of the identification frame, which we keep raw")
+            for name in ("type", "licence", "speedClass", "firmware", "sbx")
+        },
     },
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),

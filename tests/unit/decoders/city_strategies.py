@@ -94,6 +94,15 @@ CITY_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     "opensource/esp32-paxcounter": fixed(
         {("people_count", 0): (0.0, 65535.0, 1.0), ("people_count", 1): (0.0, 65535.0, 1.0)}
     ),
+    "pmx/tcr": fixed(
+        {
+            ("traffic_count", 0): (0.0, 65535.0, 1.0),
+            ("traffic_speed", 0): (0.0, 255.0, 1.0),
+            ("traffic_count", 1): (0.0, 65535.0, 1.0),
+            ("traffic_speed", 1): (0.0, 255.0, 1.0),
+            "battery_voltage": (0.0, 25.5, 0.1),
+        }
+    ),
     "talkpool/oy1110": fixed(dict(CLIMATE_12BIT)),
     "talkpool/oy1700": fixed(
         {

@@ -1,0 +1,1 @@
+"""PMX Systems traffic counters."""
