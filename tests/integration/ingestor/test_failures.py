@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import random
 import signal
@@ -19,58 +18,13 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from cli.localstack import free_port
 from netserver import Uplink, render
 from tests.fixtures.broker import Broker
 from tests.fixtures.ingest import apublish, publish, running_ingestor, scalar, wait_for
+from tests.fixtures.tcp_proxy import ProxyProcess
 
 pytestmark = pytest.mark.integration
-
-
-class TcpProxy:
-    """A loopback TCP proxy that can be cut and restored, standing in for a network outage."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.server: asyncio.Server | None = None
-        self.port = 0
-        self.pipes: set[asyncio.Task[None]] = set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        await self.server.wait_closed()
-        for task in list(self.pipes):
-            task.cancel()
-        await asyncio.gather(*self.pipes, return_exceptions=True)
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.close()
-            return
-
-        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except (ConnectionError, asyncio.CancelledError):
-                pass
-            finally:
-                with contextlib.suppress(Exception):
-                    dst.close()
-
-        for task in (
-            asyncio.create_task(pump(reader, up_writer)),
-            asyncio.create_task(pump(up_reader, writer)),
-        ):
-            self.pipes.add(task)
-            task.add_done_callback(self.pipes.discard)
 
 
 def batch_of_uplinks(n: int, app: str) -> tuple[list[str], list[tuple[str, bytes]]]:
@@ -109,25 +63,28 @@ async def test_database_outage_loses_nothing(
     database_url: str, broker: Broker, db: psycopg.Connection
 ) -> None:
     target = urlsplit(database_url)
-    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
-    await proxy.start()
+    proxy = ProxyProcess(free_port(), target.hostname or "127.0.0.1", target.port or 5432)
+    proxy.start()
     proxied_url = database_url.replace(f":{target.port}/", f":{proxy.port}/")
     app = f"outage-{uuid.uuid4().hex[:6]}"
     before, before_msgs = batch_of_uplinks(20, app)
     during, during_msgs = batch_of_uplinks(40, app)
-    async with running_ingestor(proxied_url, broker.url):
-        await apublish(broker.url, before_msgs)
-        await wait_for(lambda: stored(db, before) == 20, what="uplinks before the outage")
+    try:
+        async with running_ingestor(proxied_url, broker.url):
+            await apublish(broker.url, before_msgs)
+            await wait_for(lambda: stored(db, before) == 20, what="uplinks before the outage")
 
-        await proxy.cut()  # the database is away
-        await apublish(broker.url, during_msgs)
-        await asyncio.sleep(2.0)
-        assert stored(db, during) == 0  # nothing could be written, and nothing was acknowledged
+            proxy.kill()  # the database is away
+            await apublish(broker.url, during_msgs)
+            await asyncio.sleep(2.0)
+            assert stored(db, during) == 0  # nothing could be written, nor acknowledged
 
-        await proxy.start()  # back on the same port
-        await wait_for(
-            lambda: stored(db, during) == 40, timeout=60, what="uplinks after the outage"
-        )
+            proxy.start()  # back on the same port
+            await wait_for(
+                lambda: stored(db, during) == 40, timeout=60, what="uplinks after the outage"
+            )
+    finally:
+        proxy.kill()
     assert stored(db, before) == 20
     assert stored(db, during) == 40
 
