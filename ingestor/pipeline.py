@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import decoders
+from decoders.fallback import readings_from_network
 from decoders.quantities import is_plausible
 from ingestor.resolve import resolve_type, type_hint
 from netserver import DeviceStatus, EnvelopeError, Message, NetworkEvent, Skipped, Uplink, parse
@@ -84,9 +85,18 @@ def sightings(parsed: Iterable[Parsed]) -> list[DeviceSighting]:
 
 
 def decode_uplink(uplink: Uplink, type_id: str | None) -> decoders.Decoded | None:
-    """Run the decoder; a crashing decoder keeps the raw uplink with the crash as its error."""
-    if type_id is None or uplink.f_port == 0:
+    """Run the decoder; a crashing decoder keeps the raw uplink with the crash as its error.
+
+    With no decoder, the network server's own decoded object still yields readings where
+    the mapping is unambiguous (`decoders.fallback`); its fields stay as they came.
+    """
+    if uplink.f_port == 0:
         return None
+    if type_id is None:
+        if uplink.decoded is None and uplink.normalized is None:
+            return None
+        readings = readings_from_network(uplink.decoded, uplink.normalized)
+        return decoders.Decoded(fields=dict(uplink.decoded or {}), readings=readings)
     try:
         return decoders.decode(type_id, uplink.f_port, uplink.payload)
     except Exception as exc:
@@ -176,6 +186,8 @@ def build_batch(
             decoded = decode_uplink(m, type_id)
             if decoded is None:
                 counts["uplink_raw"] += 1
+            elif type_id is None:
+                counts["uplink_network_decoded"] += 1
             elif decoded.errors:
                 counts["uplink_decode_error"] += 1
                 logger.warning(

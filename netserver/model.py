@@ -50,6 +50,7 @@ class Uplink:
     frequency_hz: int | None = None
     airtime_s: float | None = None
     decoded: Mapping[str, Any] | None = None  # the network server's own decoded object
+    normalized: Any = None  # TTN `normalized_payload`: device-repository normalized measurements
     brand_id: str | None = None  # TTN version_ids.brand_id
     model_id: str | None = None  # TTN version_ids.model_id
     device_profile: str | None = None  # ChirpStack deviceProfileName

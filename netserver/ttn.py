@@ -115,6 +115,7 @@ class _UplinkMessage(BaseModel):
     f_cnt: int = Field(default=0, ge=0, le=0xFFFFFFFF)
     frm_payload: str = ""
     decoded_payload: dict[str, Any] | None = None
+    normalized_payload: list[dict[str, Any]] | dict[str, Any] | None = None
     rx_metadata: list[_RxMetadata] = Field(default_factory=list)
     settings: _Settings | None = None
     received_at: datetime | None = None
@@ -369,6 +370,7 @@ def _uplink(up: _ApplicationUp, arrival_time: datetime | None) -> Message:
         frequency_hz=settings.frequency or None,
         airtime_s=c.parse_duration(msg.consumed_airtime, "uplink_message.consumed_airtime"),
         decoded=msg.decoded_payload,
+        normalized=msg.normalized_payload,
         brand_id=c.none_if_empty(version.brand_id),
         model_id=c.none_if_empty(version.model_id),
         dedup_id=next((cid for cid in up.correlation_ids if cid.startswith("as:up:")), None),
@@ -437,6 +439,8 @@ def render(uplink: Uplink) -> tuple[str, bytes]:
         msg["frm_payload"] = c.b64encode(uplink.payload)
     if uplink.decoded is not None:
         msg["decoded_payload"] = dict(uplink.decoded)
+    if uplink.normalized is not None:
+        msg["normalized_payload"] = uplink.normalized
     if uplink.receptions:
         msg["rx_metadata"] = [_render_reception(r) for r in uplink.receptions]
     settings: dict[str, Any] = {}

@@ -202,3 +202,21 @@ def test_settings_refuse_a_non_mqtt_url(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("SMARTREGION_MQTT_URL", "http://broker")
     with pytest.raises(ValidationError, match="mqtt://"):
         IngestSettings()  # type: ignore[call-arg]
+
+
+def test_network_servers_decoded_object_gives_readings_when_no_decoder_applies() -> None:
+    message = up(payload=b"\x09", decoded={"temperature": 21.5, "humidity": 40, "label": "x"})
+    counts: Counter[str] = Counter()
+    (row,) = build_batch(
+        [parse_one(incoming(message))],
+        refs("A840410000000001"),
+        ALL_QUANTITIES | {"relative_humidity"},
+        counts,
+    ).uplinks
+    assert {r.quantity: r.value for r in row.readings} == {
+        "air_temperature": 21.5,
+        "relative_humidity": 40,
+    }
+    assert row.fields == {"temperature": 21.5, "humidity": 40, "label": "x"}
+    assert row.type_id is None
+    assert counts["uplink_network_decoded"] == 1
