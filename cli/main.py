@@ -312,15 +312,18 @@ def keys_create(
     import psycopg
 
     from storage.errors import NotFoundError
-    from storage.registry import create_api_key, find_organization
+    from storage.registry import create_api_key, create_organization, find_organization
 
     with psycopg.connect(database_url()) as conn:
         try:
             organization = find_organization(conn, org)
         except NotFoundError:
-            raise fail(
-                f"no organisation {org!r}; create it with `smartregion orgs create`", 1
-            ) from None
+            organization = create_organization(conn, org, "community")
+            typer.echo(
+                f"note: created organisation {org!r} (kind community; "
+                "`smartregion orgs create` sets another kind)",
+                err=True,
+            )
         key = create_api_key(conn, organization.id, role.value, name)
     typer.echo(f"{role.value} key for {organization.name} (shown once, store it now): {key}")
 
