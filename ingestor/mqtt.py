@@ -1,59 +1,161 @@
-"""The MQTT edge: QoS 1, persistent session, acknowledgement only after commit.
+"""The MQTT edge: QoS 1, a persistent session, acknowledgement only after commit.
 
-aiomqtt 2.x has no public manual-acknowledgement switch (aiomqtt issue #345, PR #346),
-so the two calls that need it reach the wrapped paho client. They are confined here.
+gmqtt is the client: on this machine kind it drains a QoS 1 backlog about five times
+faster than paho-mqtt or aiomqtt (perf.md §2c: 57 k/s against 16.6 k/s and 11.3 k/s),
+which is what lets ack-after-commit reach tens of thousands of uplinks per second.
+Its public API can hold an acknowledgement back only through one asyncio task per
+message; instead this module replaces the handler of incoming QoS 1 PUBLISH packets
+(the one place that touches gmqtt internals, marked `noqa: SLF001`) so a message is
+queued with its packet id and acknowledged in receive order once its batch committed.
+Acknowledgements for messages of an earlier connection are dropped: packet ids are
+per connection, and the broker redelivers what was not acknowledged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
-import aiomqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
+import gmqtt
+from gmqtt.mqtt.constants import MQTTv50, MQTTv311
 from pydantic import AnyUrl
+
+from ingestor.pipeline import Incoming
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class BrokerOptions:
     url: AnyUrl
     client_id: str
+    topics: tuple[str, ...]
     protocol: str = "5"
     receive_maximum: int = 2000
     session_expiry_s: int = 7 * 24 * 3600
 
 
-def make_client(options: BrokerOptions) -> aiomqtt.Client:
-    """A client whose messages stay unacknowledged until `ack` is called."""
-    url = options.url
-    tls = url.scheme in ("mqtts", "ssl")
-    port = url.port or (8883 if tls else 1883)
-    v5 = options.protocol == "5"
-    properties = None
-    if v5:
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = options.session_expiry_s
-        properties.ReceiveMaximum = options.receive_maximum
-    client = aiomqtt.Client(
-        url.host or "127.0.0.1",
-        port,
-        username=url.username,
-        password=url.password,
-        identifier=options.client_id,
-        protocol=aiomqtt.ProtocolVersion.V5 if v5 else aiomqtt.ProtocolVersion.V311,
-        clean_session=None if v5 else False,
-        clean_start=False,
-        properties=properties,
-        tls_context=ssl.create_default_context() if tls else None,
-        max_inflight_messages=options.receive_maximum,
-        timeout=10,
-    )
-    client._client.manual_ack_set(True)
-    return client
+class Consumer:
+    """One broker connection that delivers `Incoming` messages and takes acknowledgements."""
 
+    def __init__(self, options: BrokerOptions, deliver: Callable[[Incoming], None]) -> None:
+        self.options = options
+        self.deliver = deliver
+        self.generation = 0
+        self.connected = asyncio.Event()
+        self.accepting = True
+        self.reconnects = 0
+        properties: dict[str, Any] = {}
+        if options.protocol == "5":
+            properties = {
+                "session_expiry_interval": options.session_expiry_s,
+                "receive_maximum": options.receive_maximum,
+            }
+        self.client = gmqtt.Client(
+            options.client_id,
+            clean_session=False,
+            optimistic_acknowledgement=False,
+            logger=logging.getLogger("gmqtt"),
+            **properties,
+        )
+        url = options.url
+        if url.username:
+            self.client.set_auth_credentials(url.username, url.password)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_qos0_message
+        handler = self.client._package_handler
+        handler._handle_qos_1_publish_packet = self._on_qos1_publish
 
-def ack(client: aiomqtt.Client, mid: int, qos: int) -> None:
-    """Acknowledge one QoS > 0 message to the broker."""
-    if qos > 0:
-        client._client.ack(mid, qos)
+    async def connect(self, stop: asyncio.Event) -> bool:
+        """Connect and subscribe, retrying with backoff until connected or stopped."""
+        url = self.options.url
+        tls = url.scheme in ("mqtts", "ssl")
+        port = url.port or (8883 if tls else 1883)
+        version = MQTTv50 if self.options.protocol == "5" else MQTTv311
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                async with asyncio.timeout(15):
+                    await self.client.connect(
+                        url.host or "127.0.0.1",
+                        port,
+                        ssl=ssl.create_default_context() if tls else False,
+                        version=version,
+                    )
+                self.client.subscribe([gmqtt.Subscription(t, qos=1) for t in self.options.topics])
+                logger.info(
+                    "subscribed", extra={"topics": list(self.options.topics), "host": url.host}
+                )
+                return True
+            except (OSError, TimeoutError, gmqtt.mqtt.handler.MQTTConnectError) as exc:
+                logger.warning(
+                    "broker unreachable; retrying",
+                    extra={"error": f"{type(exc).__name__}: {exc}", "retry_in_s": backoff},
+                )
+                try:
+                    async with asyncio.timeout(backoff):
+                        await stop.wait()
+                except TimeoutError:
+                    pass
+                backoff = min(backoff * 2, 30.0)
+        return False
+
+    async def disconnect(self) -> None:
+        try:
+            async with asyncio.timeout(5):
+                await self.client.disconnect()
+        except (TimeoutError, OSError):
+            logger.warning("broker did not confirm the disconnect")
+
+    def ack(self, item: Incoming) -> bool:
+        """Acknowledge one committed message; False when its connection is gone."""
+        if item.qos == 0:
+            return True
+        if item.generation != self.generation or not self.connected.is_set():
+            return False
+        self.client._package_handler._send_puback(item.mid)
+        return True
+
+    # -- gmqtt callbacks ------------------------------------------------------------
+    def _on_connect(self, _client: Any, _flags: Any, _rc: Any, _properties: Any) -> None:
+        self.generation += 1
+        if self.generation > 1:
+            self.reconnects += 1
+            logger.info("reconnected", extra={"generation": self.generation})
+        self.connected.set()
+
+    def _on_disconnect(self, _client: Any, _packet: Any, exc: Any = None) -> None:
+        self.connected.clear()
+        if exc is not None:
+            logger.warning("broker connection lost", extra={"error": str(exc)})
+
+    def _on_qos0_message(
+        self, _client: Any, topic: str, payload: bytes, qos: int, _properties: Any
+    ) -> int:
+        self._take(topic, payload, qos, 0)
+        return 0
+
+    def _on_qos1_publish(self, mid: int, payload: bytes, topic: str, _properties: Any) -> None:
+        self._take(topic, payload, 1, mid)
+
+    def _take(self, topic: str, payload: bytes, qos: int, mid: int) -> None:
+        if not self.accepting:
+            return  # draining: left unacknowledged; the broker redelivers it later
+        self.deliver(
+            Incoming(
+                topic=topic,
+                payload=payload,
+                mid=mid,
+                qos=qos,
+                generation=self.generation,
+                arrived_at=datetime.now(UTC),
+                arrived_monotonic=time.monotonic(),
+            )
+        )

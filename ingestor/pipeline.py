@@ -42,6 +42,7 @@ class Incoming:
     qos: int = 0
     generation: int = 0  # connection it arrived on; acks are only valid on that one
     arrived_at: datetime | None = None  # for the few envelopes that carry no time of their own
+    arrived_monotonic: float = 0.0  # for receive-to-commit latency
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,16 +14,14 @@ import logging
 import signal
 import time
 from collections import Counter
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 
-import aiomqtt
 import psycopg
 from prometheus_client import start_http_server
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from ingestor import mqtt
 from ingestor.metrics import Metrics
+from ingestor.mqtt import BrokerOptions, Consumer
 from ingestor.pipeline import Incoming, Parsed, build_batch, parse_one, sightings
 from ingestor.settings import IngestSettings
 from storage.pool import open_pool
@@ -34,88 +32,49 @@ from storage.writer import write_batch
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (psycopg.OperationalError, PoolTimeout)
+CommitObserver = Callable[[Sequence[Incoming], float], None]
 
 
 class Ingestor:
     """One consumer of one broker; several may share a `$share/` subscription."""
 
-    def __init__(self, settings: IngestSettings, pool: AsyncConnectionPool) -> None:
+    def __init__(
+        self,
+        settings: IngestSettings,
+        pool: AsyncConnectionPool,
+        on_commit: CommitObserver | None = None,
+    ) -> None:
         self.settings = settings
         self.pool = pool
         self.metrics = Metrics()
         self.queue: asyncio.Queue[Incoming] = asyncio.Queue()
-        self.client: aiomqtt.Client | None = None
-        self.generation = 0
-        self.accepting = True
-        self.flushed_final = asyncio.Event()
+        self.consumer = Consumer(
+            BrokerOptions(
+                url=settings.mqtt_url,
+                client_id=settings.mqtt_client_id,
+                topics=tuple(settings.subscriptions()),
+                protocol=settings.mqtt_protocol,
+                receive_maximum=settings.mqtt_receive_maximum,
+                session_expiry_s=settings.mqtt_session_expiry_s,
+            ),
+            self.queue.put_nowait,
+        )
+        self.on_commit = on_commit
         self.organization_id: int | None = None
         self.quantity_ids: dict[str, int] = {}
         self.counts: Counter[str] = Counter()
-        self.connected = asyncio.Event()
 
-    # -- consuming -----------------------------------------------------------------
-    async def consume(self, stop: asyncio.Event) -> None:
-        """Stay connected and subscribed; reconnect with backoff. Ends after the final flush."""
-        options = mqtt.BrokerOptions(
-            url=self.settings.mqtt_url,
-            client_id=self.settings.mqtt_client_id,
-            protocol=self.settings.mqtt_protocol,
-            receive_maximum=self.settings.mqtt_receive_maximum,
-            session_expiry_s=self.settings.mqtt_session_expiry_s,
-        )
-        backoff = 0.5
-        while not self.flushed_final.is_set():
-            if stop.is_set() and self.client is None and self.generation == 0:
-                return
-            try:
-                async with mqtt.make_client(options) as client:
-                    self.generation += 1
-                    self.client = client
-                    for topic in self.settings.subscriptions():
-                        await client.subscribe(topic, qos=1)
-                    logger.info(
-                        "subscribed",
-                        extra={"topics": self.settings.subscriptions(), "host": options.url.host},
-                    )
-                    self.connected.set()
-                    backoff = 0.5
-                    reader = asyncio.create_task(self._read(client, self.generation))
-                    final = asyncio.create_task(self.flushed_final.wait())
-                    done, _ = await asyncio.wait(
-                        {reader, final}, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    for task in (reader, final):
-                        task.cancel()
-                    await asyncio.gather(reader, final, return_exceptions=True)
-                    if reader in done and reader.exception() is not None:
-                        raise reader.exception()  # type: ignore[misc]
-            except aiomqtt.MqttError as exc:
-                self.connected.clear()
-                self.client = None
-                if stop.is_set():
-                    return  # nothing more can be acknowledged; the session keeps the rest
-                logger.warning("broker connection lost; reconnecting", extra={"error": str(exc)})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-        self.client = None
+    async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+        """Connect, then write batches until `stop`; drain, acknowledge and disconnect."""
+        if not await self.consumer.connect(stop):
+            return
+        if ready is not None:
+            ready.set()
+        try:
+            await self.write(stop)
+        finally:
+            await self.consumer.disconnect()
 
-    async def _read(self, client: aiomqtt.Client, generation: int) -> None:
-        async for message in client.messages:
-            if not self.accepting:
-                continue  # draining: left unacknowledged, the broker redelivers it later
-            payload = message.payload
-            self.queue.put_nowait(
-                Incoming(
-                    topic=str(message.topic),
-                    payload=payload if isinstance(payload, bytes) else str(payload).encode(),
-                    mid=message.mid,
-                    qos=message.qos,
-                    generation=generation,
-                    arrived_at=datetime.now(UTC),
-                )
-            )
-
-    # -- writing ---------------------------------------------------------------------
     async def write(self, stop: asyncio.Event) -> None:
         """Collect batches and write them until stopped, then drain what was received."""
         last_report = time.monotonic()
@@ -127,14 +86,13 @@ class Ingestor:
                     deadline = time.monotonic() + self.settings.drain_timeout_s
                 await self.flush(items, deadline)
             if stop.is_set():
-                self.accepting = False
+                self.consumer.accepting = False
                 if self.queue.empty():
                     break
             if time.monotonic() - last_report > 30:
                 last_report = time.monotonic()
                 logger.info("ingest progress", extra={"counts": dict(self.counts)})
         logger.info("drained", extra={"counts": dict(self.counts)})
-        self.flushed_final.set()
 
     async def _collect(self, stop: asyncio.Event) -> list[Incoming]:
         items: list[Incoming] = []
@@ -144,11 +102,12 @@ class Ingestor:
         except TimeoutError:
             return items
         deadline = time.monotonic() + self.settings.batch_max_wait_s
-        while len(items) < self.settings.batch_size:
-            while not self.queue.empty() and len(items) < self.settings.batch_size:
+        size = self.settings.batch_size
+        while len(items) < size:
+            while not self.queue.empty() and len(items) < size:
                 items.append(self.queue.get_nowait())
             remaining = deadline - time.monotonic()
-            if len(items) >= self.settings.batch_size or remaining <= 0 or stop.is_set():
+            if len(items) >= size or remaining <= 0 or stop.is_set():
                 break
             try:
                 async with asyncio.timeout(remaining):
@@ -184,10 +143,15 @@ class Ingestor:
                 )
                 counts = await self._write_singly(parsed)
                 break
-        self.metrics.commit_seconds.observe(time.monotonic() - started)
+        committed = time.monotonic()
+        self.metrics.commit_seconds.observe(committed - started)
         self.metrics.count(counts)
         self.counts.update(counts)
-        self._ack(items)
+        acked = sum(self.consumer.ack(item) for item in items)
+        if acked < len(items):
+            self.counts["unacknowledged_after_reconnect"] += len(items) - acked
+        if self.on_commit is not None:
+            self.on_commit(items, committed)
         return True
 
     async def _write(self, parsed: Sequence[Parsed]) -> Counter[str]:
@@ -219,57 +183,40 @@ class Ingestor:
                 raise
             except psycopg.Error as exc:
                 reason = f"storage rejected: {exc.sqlstate}: {str(exc).splitlines()[0]}"
+                dead = DeadLetterRow(p.incoming.topic, p.incoming.payload, reason)
                 async with self.pool.connection() as conn, conn.transaction():
                     assert self.organization_id is not None
                     await write_batch(
-                        conn,
-                        Batch(
-                            dead_letters=[
-                                DeadLetterRow(p.incoming.topic, p.incoming.payload, reason)
-                            ]
-                        ),
-                        {},
-                        self.quantity_ids,
+                        conn, Batch(dead_letters=[dead]), {}, self.quantity_ids,
                         self.organization_id,
-                    )
+                    )  # fmt: skip
                 counts["dead_letter"] += 1
         return counts
-
-    def _ack(self, items: Sequence[Incoming]) -> None:
-        client = self.client
-        if client is None:
-            return  # connection gone: the broker redelivers; the rows are already there
-        for item in items:
-            if item.generation == self.generation:
-                mqtt.ack(client, item.mid, item.qos)
 
 
 async def run(
     settings: IngestSettings,
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
+    on_commit: CommitObserver | None = None,
 ) -> Counter[str]:
     """Run until SIGTERM/SIGINT (or `stop`), then drain: stop taking, flush, ack, disconnect.
 
-    `ready` is set once the first subscription is in place.
+    `ready` is set once the subscription is in place; `on_commit` sees every committed
+    batch with its commit time (benchmarks measure latency with it).
     """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-    ingestor_metrics_port = settings.metrics_port
     async with open_pool(
         settings.database_url.get_secret_value(), min_size=1, max_size=2, name="ingest"
     ) as pool:
-        ingestor = Ingestor(settings, pool)
-        if ready is not None:
-            ingestor.connected = ready
-        if ingestor_metrics_port:
+        ingestor = Ingestor(settings, pool, on_commit)
+        if settings.metrics_port:
             start_http_server(
-                ingestor_metrics_port, addr="127.0.0.1", registry=ingestor.metrics.registry
+                settings.metrics_port, addr="127.0.0.1", registry=ingestor.metrics.registry
             )
-        async with asyncio.TaskGroup() as group:
-            group.create_task(ingestor.consume(stop))
-            group.create_task(ingestor.write(stop))
+        await ingestor.run(stop, ready)
     return ingestor.counts
