@@ -18,7 +18,6 @@ Conventions:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -128,6 +127,10 @@ _ALL: tuple[Quantity, ...] = (
     _q("soil_temperature", "Cel", "Soil temperature", -40, 80, "soil_temperature"),
     _q("soil_conductivity", "uS/cm", "Bulk electrical conductivity of soil", 0, 50_000),
     _q("soil_water_tension", "kPa", "Soil water tension (suction)", 0, 1500),
+    _q("soil_ph", "[pH]", "Soil pH", 0, 14),
+    _q("soil_nitrogen", "mg/kg", "Soil nitrogen content (N)", 0, 10_000),
+    _q("soil_phosphorus", "mg/kg", "Soil phosphorus content (P)", 0, 10_000),
+    _q("soil_potassium", "mg/kg", "Soil potassium content (K)", 0, 10_000),
     _q("leaf_wetness", "%", "Leaf wetness", 0, 100),
     _q(
         "stem_diameter_change", "um", "Stem or trunk diameter change (dendrometer)", -20_000, 20_000
@@ -184,7 +187,17 @@ def get(name: str) -> Quantity:
         raise KeyError(f"unknown quantity {name!r}") from None
 
 
+_BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {q.name: (q.minimum, q.maximum) for q in QUANTITIES.values()}
+)
+
+
 def is_plausible(name: str, value: float) -> bool:
-    """Whether `value` lies in the quantity's plausible range (NaN and infinities never do)."""
-    quantity = get(name)
-    return math.isfinite(value) and quantity.minimum <= value <= quantity.maximum
+    """Whether `value` lies in the quantity's plausible range (NaN and infinities never do).
+
+    On the ingest hot path: one dict lookup and two comparisons (NaN fails both).
+    """
+    bounds = _BOUNDS.get(name)
+    if bounds is None:
+        raise KeyError(f"unknown quantity {name!r}")
+    return bounds[0] <= value <= bounds[1] and value - value == 0
