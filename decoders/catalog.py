@@ -45,6 +45,14 @@ from decoders.vendors.milesight_iot import em300_th, em500_co2, em500_smtc
 from decoders.vendors.netvox import r711, ra02a
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.pmx import tcr
+from decoders.vendors.sensecap import (
+    sensecaps2101_temp_humid,
+    sensecaps2102_light,
+    sensecaps2103_co2_temp_humid,
+    sensecaps2104_soil_moisture_temp,
+    sensecaps2105_soll_moisture_temp_ec,
+    sensecapt1000_tracker_ab,
+)
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
 from decoders.vendors.vega import vegapuls_air_41
@@ -93,6 +101,12 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     ra02a.SPEC,
     esp32_paxcounter.SPEC,
     tcr.SPEC,
+    sensecaps2101_temp_humid.SPEC,
+    sensecaps2102_light.SPEC,
+    sensecaps2103_co2_temp_humid.SPEC,
+    sensecaps2104_soil_moisture_temp.SPEC,
+    sensecaps2105_soll_moisture_temp_ec.SPEC,
+    sensecapt1000_tracker_ab.SPEC,
     oy1110.SPEC,
     oy1700.SPEC,
     t000489x_smart_room_base.SPEC,

@@ -429,6 +429,52 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
             for name in ("type", "licence", "speedClass", "firmware", "sbx")
         },
     },
+    # Field decoders (begin)
+    # SenseCAP (akenza names -> the measurement-ID list's and the T1000 payload format's names)
+    "sensecap/sensecaps2101-temp-humid": {
+        "temperature": "air_temperature",
+        "humidity": "air_humidity",
+    },
+    "sensecap/sensecaps2104-soil-moisture-temp": {
+        "soilTemperature": "soil_temperature",
+        "soilHumidity": "soil_moisture",
+    },
+    "sensecap/sensecaps2105-soll-moisture-temp-ec": {
+        "soilTemperature": "soil_temperature",
+        "soilHumidity": "soil_moisture",
+        "soilConductivity": "electrical_conductivity",
+        "errorCode": "errMessage",
+        "fieldName": NotOurs("akenza names the field whose value is an error code; ours is None"),
+    },
+    "sensecap/sensecapt1000-tracker-ab": {
+        "batteryLevel": "battery",
+        "collectTime": Scaled("utc_time", 1000),  # akenza in ms, the packet in s
+        "motionId": "motion_segment_number",
+        "startMovementEvent": "start_moving_event",
+        "endMovementEvent": "end_movement_event",
+        "motionlessEvent": "motionless_event",
+        "shockEvent": "shock_event",
+        "temperatureEvent": "temperature_event",
+        "lightEvent": "light_event",
+        "sosEvent": "sos_event",
+        "pressOnceEvent": "press_once_event",
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "temperature": "temperature",
+        "light": "light",
+        "firmwareVersion": "software_version",
+        "hardwareVersion": "hardware_version",
+        "workMode": "work_mode",
+        "positioningStrategy": "positioning_strategy",
+        "heartbeatInterval": "heartbeat_interval",
+        "periodicInterval": "uplink_interval",
+        "eventInterval": "event_mode_uplink_interval",
+        "sensorEnabled": "temp_light_switch",
+        "sosMode": "sos_mode",
+        "errorCode": "error_code",
+        "error": NotOurs("akenza's text for the error code; the packet carries only the code"),
+    },
+    # Field decoders (end)
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
         "temperature": "temperature_{channel}",

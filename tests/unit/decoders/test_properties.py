@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from city_strategies import CITY_STRATEGIES
+from field_strategies import FIELD_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from region_strategies import REGION_STRATEGIES
@@ -98,6 +99,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
         for module in (dl_pr26, dl_lp8p, dl_pm, dl_mbx)
     },
     **REGION_STRATEGIES,
+    **FIELD_STRATEGIES,
 }
 
 

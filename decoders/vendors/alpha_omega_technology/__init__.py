@@ -1,0 +1,1 @@
+"""Alpha-Omega Technology (KLAX optical reader for electricity meters)."""

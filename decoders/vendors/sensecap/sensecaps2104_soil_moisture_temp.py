@@ -1,0 +1,17 @@
+"""SenseCAP S2104 soil moisture and temperature sensor.
+
+The S210x frame of `protocol.py`, on any fPort.
+
+Measurement IDs: 4102, 4103 (SenseCAP List of Measurement IDs); the layout, CRC and device
+information packets are the S210x User Guide's, in `protocol.py`.
+"""
+
+from __future__ import annotations
+
+from decoders.vendors.sensecap import protocol
+
+MEASUREMENT_IDS = frozenset({4102, 4103})
+
+SPEC = protocol.model_spec(
+    "sensecap/sensecaps2104-soil-moisture-temp", "S2104", "agriculture", MEASUREMENT_IDS
+)

@@ -1,0 +1,33 @@
+"""Hypothesis strategies for the second batch of smart-city decoders (meters, bins, doors...).
+
+Each strategy yields (readings, tolerance by (quantity, channel)), as `test_properties`
+expects; the tolerance is half the format's resolution in the canonical unit (float32 values
+get their relative precision at the top of the range).
+"""
+
+from __future__ import annotations
+
+from city_strategies import Sample, fixed
+from hypothesis import strategies as st
+
+from decoders import Reading
+
+EPS = 1e-9
+
+
+@st.composite
+def _klax(draw: st.DrawFn) -> Sample:
+    channels = draw(st.lists(st.integers(0, 3), unique=True, max_size=4))
+    readings = [Reading("battery_level", float(draw(st.sampled_from(range(0, 101, 20)))))]
+    tolerance = {("battery_level", 0): EPS}
+    for channel in channels:
+        readings.append(Reading("energy", draw(st.floats(0.0, 1e5)), channel))
+        tolerance[("energy", channel)] = 1e5 * 2**-24 + EPS  # float32 Wh, in kWh
+    return readings, tolerance
+
+
+CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "alpha-omega-technology/klax": _klax(),
+}
+
+__all__ = ["CITY2_STRATEGIES", "fixed"]

@@ -1,0 +1,63 @@
+"""Round-trip strategies for the field-sensor decoders (SenseCAP, Elsys, Milesight, Dragino, ...).
+
+Each strategy yields (readings, tolerance by (quantity, channel)) like those in
+`test_properties.py`; the tolerance is half the format's resolution in the canonical unit.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from decoders.model import Reading
+
+Sample = tuple[list[Reading], dict[tuple[str, int], float]]
+Range = tuple[float, float, float]  # low, high, resolution (canonical unit)
+EPS = 1e-9
+
+
+def _fixed(
+    ranges: dict[tuple[str, int], Range], optional: dict[tuple[str, int], Range] | None = None
+) -> st.SearchStrategy[Sample]:
+    """Every `ranges` key once and each `optional` key or not, uniformly within its range."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Sample:
+        chosen = dict(ranges)
+        chosen.update({k: r for k, r in (optional or {}).items() if draw(st.booleans())})
+        readings, tolerance = [], {}
+        for (quantity, channel), (low, high, resolution) in chosen.items():
+            readings.append(Reading(quantity, draw(st.floats(low, high)), channel))
+            tolerance[(quantity, channel)] = resolution / 2 + EPS
+        return readings, tolerance
+
+    return build()
+
+
+_SENSECAP_MILLI = 0.001
+_T = ("air_temperature", 0), (-40.0, 85.0, _SENSECAP_MILLI)
+_H = ("relative_humidity", 0), (0.0, 100.0, _SENSECAP_MILLI)
+_SOIL = {
+    ("soil_temperature", 0): (-40.0, 80.0, _SENSECAP_MILLI),
+    ("soil_moisture", 0): (0.0, 100.0, _SENSECAP_MILLI),
+}
+
+FIELD_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "sensecap/sensecaps2101-temp-humid": _fixed(dict([_T, _H])),
+    "sensecap/sensecaps2102-light": _fixed({("illuminance", 0): (0.0, 200_000.0, 0.001)}),
+    "sensecap/sensecaps2103-co2-temp-humid": _fixed(
+        {("co2", 0): (0.0, 40_000.0, 0.001)}, dict([_T, _H])
+    ),
+    "sensecap/sensecaps2104-soil-moisture-temp": _fixed(_SOIL),
+    "sensecap/sensecaps2105-soll-moisture-temp-ec": _fixed(
+        _SOIL, {("soil_conductivity", 0): (0.0, 23_000.0, 1.0)}
+    ),
+    "sensecap/sensecapt1000-tracker-ab": _fixed(
+        {
+            ("battery_level", 0): (0.0, 100.0, 1.0),
+            ("latitude", 0): (-90.0, 90.0, 1e-6),
+            ("longitude", 0): (-180.0, 180.0, 1e-6),
+            ("air_temperature", 0): (-40.0, 85.0, 0.1),
+        }
+    ),
+}
+"""Strategy by device type id, merged into `test_properties.STRATEGIES`."""
