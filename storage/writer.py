@@ -1,35 +1,36 @@
-"""The batch writer: one transaction per batch, COPY into staging, then idempotent INSERTs.
+"""The batch writer: one transaction per batch, idempotent, COPY wherever it is safe.
 
-A redelivered message finds its rows already there (ON CONFLICT DO NOTHING), so the
-ingestor can acknowledge after commit and still get exactly-once rows.
+Only uplink rows need the conflict check: they are COPYd into a staging table and
+inserted with ON CONFLICT DO NOTHING RETURNING their keys. The readings and receptions
+of the uplinks that were actually new cannot exist yet, so they are COPYd straight into
+their hypertables in the same transaction; a redelivered message adds nothing. Readings
+that carry their own timestamp (batched frames) may overlap an earlier frame, so those
+alone go through ON CONFLICT DO NOTHING.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from storage.registry import resolve_gateways
-from storage.rows import Batch, DeviceRef, WriteResult
+from storage.rows import Batch, DeviceRef, UplinkRow, WriteResult
 
 STAGING = """
-CREATE TEMP TABLE IF NOT EXISTS stage_uplinks (
-    received_at timestamptz, device_id int, f_cnt bigint, f_port smallint, payload bytea,
-    type_id text, fields jsonb, decode_errors text[], decode_warnings text[], ns_decoded jsonb,
-    source text, frequency_hz bigint, data_rate text, spreading_factor smallint, airtime_s real,
-    gateway_count smallint) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS stage_readings (
-    time timestamptz, device_id int, quantity_id smallint, channel smallint,
-    value double precision, flagged boolean) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS stage_receptions (
-    time timestamptz, device_id int, gateway_id int, rssi real, snr real, frequency_hz bigint,
-    data_rate text, spreading_factor smallint) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_uplinks (LIKE uplinks INCLUDING DEFAULTS)
+    ON COMMIT DELETE ROWS
 """
 
+UPLINK_COLUMNS = (
+    "received_at, device_id, f_cnt, f_port, payload, type_id, fields, decode_errors, "
+    "decode_warnings, ns_decoded, source, frequency_hz, data_rate, spreading_factor, "
+    "airtime_s, gateway_count"
+)
 UPLINK_TYPES = [
     "timestamptz", "int4", "int8", "int2", "bytea", "text", "jsonb", "text[]", "text[]",
     "jsonb", "text", "int8", "text", "int2", "float4", "int2",
@@ -38,12 +39,22 @@ READING_TYPES = ["timestamptz", "int4", "int2", "int2", "float8", "bool"]
 RECEPTION_TYPES = ["timestamptz", "int4", "int4", "float4", "float4", "int8", "text", "int2"]
 
 
-def _json(value: Mapping[str, object] | None) -> Jsonb | None:
-    """jsonb refuses NaN and NUL characters; orjson maps NaN to null, we drop NULs."""
-    if value is None:
-        return None
-    text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode().replace("\\u0000", "")
-    return Jsonb(orjson.loads(text))
+def _dumps(value: Any) -> bytes:
+    """orjson: fast, NaN becomes null; jsonb refuses NUL characters, so they are dropped."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).replace(b"\\u0000", b"")
+
+
+def _json(value: Mapping[str, Any] | None) -> Jsonb | None:
+    return None if value is None else Jsonb(value, dumps=_dumps)
+
+
+def _uplink_row(u: UplinkRow, device_id: int) -> tuple[Any, ...]:
+    return (
+        u.received_at, device_id, u.f_cnt, u.f_port, u.payload, u.type_id, _json(u.fields),
+        list(u.decode_errors) or None, list(u.decode_warnings) or None, _json(u.ns_decoded),
+        u.source, u.frequency_hz, u.data_rate, u.spreading_factor, u.airtime_s,
+        len(u.receptions),
+    )  # fmt: skip
 
 
 async def write_batch(
@@ -56,82 +67,28 @@ async def write_batch(
     """Write one batch inside the caller's transaction.
 
     `devices` must hold every EUI in the batch (see `registry.register_devices`).
-    Readings of quantities the database does not know are a programming error.
     """
-    await conn.execute(STAGING)
-    gateway_keys = [
-        (r.gateway_eui, r.gateway_network_id, r.latitude, r.longitude, r.altitude)
-        for u in batch.uplinks
-        for r in u.receptions
-    ]
-    now = datetime.now(UTC)
-    gateways = await resolve_gateways(conn, gateway_keys, organization_id, now)
-
-    readings = receptions = 0
+    uplinks_new = readings = receptions = 0
     async with conn.cursor() as cur:
         if batch.uplinks:
-            async with cur.copy("COPY stage_uplinks FROM STDIN (FORMAT BINARY)") as copy:
+            await cur.execute(STAGING)
+            async with cur.copy(
+                f"COPY stage_uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
                 copy.set_types(UPLINK_TYPES)
                 for u in batch.uplinks:
-                    await copy.write_row((
-                        u.received_at, devices[u.dev_eui].id, u.f_cnt, u.f_port, u.payload,
-                        u.type_id, _json(u.fields), list(u.decode_errors) or None,
-                        list(u.decode_warnings) or None, _json(u.ns_decoded), u.source,
-                        u.frequency_hz, u.data_rate, u.spreading_factor, u.airtime_s,
-                        len(u.receptions),
-                    ))  # fmt: skip
-            async with cur.copy("COPY stage_readings FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(READING_TYPES)
-                for u in batch.uplinks:
-                    device_id = devices[u.dev_eui].id
-                    for r in u.readings:
-                        await copy.write_row((
-                            r.time, device_id, quantity_ids[r.quantity], r.channel, r.value,
-                            r.flagged,
-                        ))  # fmt: skip
-                        readings += 1
-            async with cur.copy("COPY stage_receptions FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(RECEPTION_TYPES)
-                for u in batch.uplinks:
-                    device_id = devices[u.dev_eui].id
-                    seen: set[int] = set()
-                    for rx in u.receptions:
-                        gid = gateways.get((rx.gateway_eui, rx.gateway_network_id))
-                        if gid is None or gid in seen:
-                            continue  # one row per gateway; the best reception is listed first
-                        seen.add(gid)
-                        await copy.write_row((
-                            u.received_at, device_id, gid, rx.rssi, rx.snr, u.frequency_hz,
-                            u.data_rate, u.spreading_factor,
-                        ))  # fmt: skip
-                        receptions += 1
+                    await copy.write_row(_uplink_row(u, devices[u.dev_eui].id))
             await cur.execute(
-                "INSERT INTO uplinks SELECT * FROM stage_uplinks "
-                "ON CONFLICT (device_id, received_at) DO NOTHING"
+                f"INSERT INTO uplinks ({UPLINK_COLUMNS}) SELECT {UPLINK_COLUMNS} "
+                "FROM stage_uplinks ON CONFLICT (device_id, received_at) DO NOTHING "
+                "RETURNING device_id, received_at"
             )
-            uplinks_new = cur.rowcount
-            await cur.execute(
-                "INSERT INTO readings (time, device_id, quantity_id, channel, value, flagged) "
-                "SELECT * FROM stage_readings ON CONFLICT DO NOTHING"
-            )
-            await cur.execute(
-                """
-                INSERT INTO readings_latest (device_id, quantity_id, channel, time, value, flagged)
-                SELECT DISTINCT ON (device_id, quantity_id, channel)
-                       device_id, quantity_id, channel, time, value, flagged
-                FROM stage_readings
-                ORDER BY device_id, quantity_id, channel, time DESC
-                ON CONFLICT (device_id, quantity_id, channel) DO UPDATE
-                    SET time = EXCLUDED.time, value = EXCLUDED.value, flagged = EXCLUDED.flagged
-                    WHERE readings_latest.time <= EXCLUDED.time
-                """
-            )
-            await cur.execute(
-                "INSERT INTO receptions SELECT * FROM stage_receptions ON CONFLICT DO NOTHING"
-            )
-        else:
-            uplinks_new = 0
-
+            new = {(row[0], row[1]) for row in await cur.fetchall()}
+            uplinks_new = len(new)
+            if new:
+                readings, receptions = await _write_children(
+                    conn, batch, devices, quantity_ids, organization_id, new
+                )
         for s in batch.statuses:
             await cur.execute(
                 """
@@ -145,8 +102,7 @@ async def write_batch(
         if batch.events:
             await cur.executemany(
                 "INSERT INTO device_events (time, device_id, kind, details) "
-                "VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT DO NOTHING",
+                "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
                 [(e.time, devices[e.dev_eui].id, e.kind, _json(e.details)) for e in batch.events],
             )
         if batch.dead_letters:
@@ -165,3 +121,96 @@ async def write_batch(
         receptions=receptions,
         dead_letters=len(batch.dead_letters),
     )
+
+
+async def _write_children(
+    conn: AsyncConnection,
+    batch: Batch,
+    devices: Mapping[str, DeviceRef],
+    quantity_ids: Mapping[str, int],
+    organization_id: int,
+    new: set[tuple[int, datetime]],
+) -> tuple[int, int]:
+    """Readings, receptions and latest values of the uplinks that were new."""
+    gateways = await resolve_gateways(
+        conn,
+        [
+            (r.gateway_eui, r.gateway_network_id, r.latitude, r.longitude, r.altitude)
+            for u in batch.uplinks
+            for r in u.receptions
+        ],
+        organization_id,
+        datetime.now(UTC),
+    )
+    direct: list[tuple[Any, ...]] = []
+    own_time: list[tuple[Any, ...]] = []
+    rx_rows: list[tuple[Any, ...]] = []
+    latest: dict[tuple[int, int, int], tuple[datetime, float, bool]] = {}
+    pending = set(new)
+    for u in batch.uplinks:
+        device_id = devices[u.dev_eui].id
+        key = (device_id, u.received_at)
+        if key not in pending:
+            continue  # a duplicate, in this batch or from before
+        pending.discard(key)
+        seen: set[tuple[int, int, datetime]] = set()
+        for r in u.readings:
+            qid = quantity_ids[r.quantity]
+            if (qid, r.channel, r.time) in seen:
+                continue  # a decoder reporting one series twice at one instant: keep the first
+            seen.add((qid, r.channel, r.time))
+            row = (r.time, device_id, qid, r.channel, r.value, r.flagged)
+            (direct if r.time == u.received_at else own_time).append(row)
+            series = (device_id, qid, r.channel)
+            known = latest.get(series)
+            if known is None or r.time >= known[0]:
+                latest[series] = (r.time, r.value, r.flagged)
+        heard: set[int] = set()
+        for rx in u.receptions:
+            gid = gateways.get((rx.gateway_eui, rx.gateway_network_id))
+            if gid is None or gid in heard:
+                continue  # one row per gateway; the best reception comes first
+            heard.add(gid)
+            rx_rows.append((u.received_at, device_id, gid, rx.rssi, rx.snr, u.frequency_hz,
+                            u.data_rate, u.spreading_factor))  # fmt: skip
+    async with conn.cursor() as cur:
+        if direct:
+            async with cur.copy(
+                "COPY readings (time, device_id, quantity_id, channel, value, flagged) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(READING_TYPES)
+                for row in direct:
+                    await copy.write_row(row)
+        if own_time:
+            await cur.executemany(
+                "INSERT INTO readings (time, device_id, quantity_id, channel, value, flagged) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                own_time,
+            )
+        if rx_rows:
+            async with cur.copy(
+                "COPY receptions (time, device_id, gateway_id, rssi, snr, frequency_hz, "
+                "data_rate, spreading_factor) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(RECEPTION_TYPES)
+                for row in rx_rows:
+                    await copy.write_row(row)
+        if latest:
+            keys = sorted(latest)  # a fixed lock order: concurrent ingestors cannot deadlock
+            await cur.execute(
+                """
+                INSERT INTO readings_latest (device_id, quantity_id, channel, time, value, flagged)
+                SELECT * FROM unnest(%s::int[], %s::int2[], %s::int2[], %s::timestamptz[],
+                                     %s::float8[], %s::bool[])
+                ON CONFLICT (device_id, quantity_id, channel) DO UPDATE
+                    SET time = EXCLUDED.time, value = EXCLUDED.value, flagged = EXCLUDED.flagged
+                    WHERE readings_latest.time <= EXCLUDED.time
+                """,
+                (
+                    [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+                    [latest[k][0] for k in keys], [latest[k][1] for k in keys],
+                    [latest[k][2] for k in keys],
+                ),
+            )  # fmt: skip
+    return len(direct) + len(own_time), len(rx_rows)
