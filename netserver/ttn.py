@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from netserver import _common as c
+from netserver import ttn_fast
 from netserver.errors import EnvelopeError
 from netserver.model import Message, NetworkEvent, Reception, Skipped, Source, Uplink
 
@@ -204,6 +205,10 @@ _EVENT_KEYS = {
 
 def parse(event: str | None, payload: bytes, arrival_time: datetime | None) -> Message:
     """One MQTT message of The Things Stack; `event` is the topic's event suffix."""
+    if event == "up":
+        fast = ttn_fast.decode_uplink(payload)
+        if fast is not None:
+            return _uplink(fast, arrival_time)  # type: ignore[arg-type]  # same shape
     return _message(c.validate(_ApplicationUp, payload), event, arrival_time)
 
 
