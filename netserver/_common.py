@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import binascii
 import re
 from collections.abc import Iterable
@@ -117,9 +118,18 @@ def eui(value: str | None, field: str) -> str | None:
     """A 64-bit EUI as 16 upper-case hex digits (MSB first, as both servers print it)."""
     if value is None or value == "":
         return None
+    normalized = _normalized_eui(value)
+    if normalized is None:
+        raise EnvelopeError(f"{field} is not a 16-digit hex EUI: {value[:40]!r}")
+    return normalized
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalized_eui(value: str) -> str | None:
+    """Cached: the same device and gateway EUIs arrive over and over."""
     if len(value) == 16 and _HEX16.fullmatch(value):
         return value.upper()
-    raise EnvelopeError(f"{field} is not a 16-digit hex EUI: {value[:40]!r}")
+    return None
 
 
 def require_eui(value: str | None, field: str) -> str:
