@@ -25,6 +25,12 @@ class Caller:
     role: Role
     organization_id: int | None = None
     organization: str | None = None
+    key_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How logs and the rate limiter name the caller: never the key itself."""
+        return "public" if self.key_id is None else f"key:{self.key_id}"
 
     @property
     def scope(self) -> Scope:
@@ -85,4 +91,5 @@ async def authenticate(
         role=ROLE_BY_NAME.get(row.role, "member"),
         organization_id=row.organization_id,
         organization=row.organization,
+        key_id=row.key_id,
     )

@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from api.auth import Caller, authenticate
+from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
 
 # Declared for the OpenAPI security scheme; the header itself is parsed in `authenticate`,
@@ -45,15 +46,24 @@ ConnDep = Annotated[AsyncConnection[Any], Depends(get_conn)]
 
 async def get_caller(
     request: Request,
+    response: Response,
     conn: ConnDep,
     settings: SettingsDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    return await authenticate(
+    """Authenticate, then count the request against the caller's rate limit."""
+    caller = await authenticate(
         conn,
         request.headers.get("authorization"),
         timedelta(seconds=settings.api_key_touch_interval_s),
     )
+    request.state.caller = caller.label
+    limiter: RateLimiter = request.app.state.rate_limiter
+    public = caller.key_id is None
+    client = request.client.host if request.client else "unknown"
+    identity = f"ip:{client}" if public else caller.label
+    response.headers.update(limiter.check(identity, public=public))
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

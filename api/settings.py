@@ -20,3 +20,16 @@ class ApiSettings(BaseSettings):
     api_key_touch_interval_s: float = Field(
         default=300.0, ge=0
     )  # how often last_used_at is written
+    # Requests per key (or per client address for the public), `limits` notation; "" = off.
+    api_rate_limit: str = "600/minute"
+    api_public_rate_limit: str = "120/minute"
+    # Comma-separated origins browsers may call from; "*" (the default) for open data.
+    cors_allow_origins: str = "*"
+    api_access_log: bool = True
+    # How often the API refreshes the rollup stores (Apache edition); 0 = never.
+    rollup_refresh_interval_s: float = Field(default=60.0, ge=0)
+    gateway_online_after_s: float = Field(default=900.0, gt=0)
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_allow_origins.split(",") if o.strip()]

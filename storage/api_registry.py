@@ -1,11 +1,15 @@
 """Registry writes made through the API: register, change and remove devices and gateways.
 
 Each function runs in its own transaction and returns nothing the caller could use to
-learn about rows it may not see: permission checks happen before, against a scoped read.
+learn about rows it may not see. Permission checks happen before, against a scoped read,
+and every UPDATE and DELETE repeats the ownership in its WHERE clause (`owner`: the
+organisation that must own the row, None for platform admins), so a write can never reach
+another organisation's row even if a check above were wrong: it finds nothing (NotFoundError).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +18,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
 
 from storage.errors import ConflictError, NotFoundError
+from storage.registry import KEY_PREFIX, hash_key
 
 DEVICE_UPDATABLE = frozenset(
     {"name", "type_id", "organization_id", "latitude", "longitude", "altitude", "open_data", "tags"}
@@ -97,16 +102,31 @@ async def create_device(conn: AsyncConnection[Any], device: NewDevice) -> int:
 
 
 async def update_device(
-    conn: AsyncConnection[Any], device_id: int, changes: Mapping[str, Any]
+    conn: AsyncConnection[Any],
+    device_id: int,
+    changes: Mapping[str, Any],
+    owner: int | None = None,
 ) -> None:
     """Set the given columns of one device; `tags` replaces the whole tag object."""
-    await _update(conn, "devices", device_id, changes, DEVICE_UPDATABLE, touch=True)
+    await _update(conn, "devices", device_id, changes, DEVICE_UPDATABLE, touch=True, owner=owner)
 
 
-async def delete_device(conn: AsyncConnection[Any], device_id: int) -> None:
-    """Remove a device with everything stored about it."""
+DEVICE_DATA = ("readings_latest", "readings", "uplinks", "receptions", "device_events")
+ROLLUP_STORES = ("readings_hourly_store", "readings_daily_store")  # Apache edition only
+
+
+async def delete_device(
+    conn: AsyncConnection[Any], device_id: int, owner: int | None = None
+) -> None:
+    """Remove a device with everything stored about it, its rollups included."""
     async with conn.transaction():
-        for table in ("readings_latest", "readings", "uplinks", "receptions", "device_events"):
+        await _lock_owned(conn, "devices", device_id, owner)
+        cur = await conn.execute(
+            "SELECT t FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL",
+            (list(ROLLUP_STORES),),
+        )
+        stores = [str(r[0]) for r in await cur.fetchall()]
+        for table in (*DEVICE_DATA, *stores):
             await conn.execute(
                 sql.SQL("DELETE FROM {} WHERE device_id = %s").format(sql.Identifier(table)),
                 (device_id,),
@@ -160,17 +180,77 @@ async def register_gateway(conn: AsyncConnection[Any], gateway: NewGateway) -> b
 
 
 async def update_gateway(
-    conn: AsyncConnection[Any], gateway_id: int, changes: Mapping[str, Any]
+    conn: AsyncConnection[Any],
+    gateway_id: int,
+    changes: Mapping[str, Any],
+    owner: int | None = None,
 ) -> None:
     """Set the given columns of one gateway."""
-    await _update(conn, "gateways", gateway_id, changes, GATEWAY_UPDATABLE, touch=False)
+    await _update(
+        conn, "gateways", gateway_id, changes, GATEWAY_UPDATABLE, touch=False, owner=owner
+    )
 
 
-async def delete_gateway(conn: AsyncConnection[Any], gateway_id: int) -> None:
+async def delete_gateway(
+    conn: AsyncConnection[Any], gateway_id: int, owner: int | None = None
+) -> None:
     """Remove a gateway and the receptions it recorded; if it is heard again it starts afresh."""
     async with conn.transaction():
+        await _lock_owned(conn, "gateways", gateway_id, owner)
         await conn.execute("DELETE FROM receptions WHERE gateway_id = %s", (gateway_id,))
         await conn.execute("DELETE FROM gateways WHERE id = %s", (gateway_id,))
+
+
+# --- API keys ----------------------------------------------------------------------------
+
+
+async def create_key(
+    conn: AsyncConnection[Any], organization_id: int, role: str, name: str | None
+) -> tuple[int, str]:
+    """A new key (id, key); the key itself is returned once and only its hash is stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    async with conn.transaction():
+        cur = await conn.execute(
+            "INSERT INTO api_keys (organization_id, role, key_prefix, key_hash, name) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+            (organization_id, role, key[:10], hash_key(key), name),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0]), key
+
+
+async def revoke_key(
+    conn: AsyncConnection[Any], key_id: int, owner: int | None = None, only_key: int | None = None
+) -> None:
+    """Revoke a key from now on (idempotent); `owner` / `only_key` narrow what may be hit."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            WHERE id = %(id)s
+              AND (%(owner)s::int IS NULL OR organization_id = %(owner)s)
+              AND (%(only)s::int IS NULL OR id = %(only)s)
+            RETURNING id
+            """,
+            {"id": key_id, "owner": owner, "only": only_key},
+        )
+        if await cur.fetchone() is None:
+            raise NotFoundError(f"API key {key_id}")
+
+
+async def _lock_owned(
+    conn: AsyncConnection[Any], table: str, row_id: int, owner: int | None
+) -> None:
+    cur = await conn.execute(
+        sql.SQL(
+            "SELECT 1 FROM {} WHERE id = %(id)s "
+            "AND (%(owner)s::int IS NULL OR organization_id = %(owner)s) FOR UPDATE"
+        ).format(sql.Identifier(table)),
+        {"id": row_id, "owner": owner},
+    )
+    if await cur.fetchone() is None:
+        raise NotFoundError(f"{table[:-1]} {row_id}")
 
 
 async def _update(
@@ -181,6 +261,7 @@ async def _update(
     allowed: frozenset[str],
     *,
     touch: bool,
+    owner: int | None = None,
 ) -> None:
     if not changes:
         return
@@ -195,8 +276,12 @@ async def _update(
         assignments.append(sql.SQL("updated_at = now()"))
     params = {k: Jsonb(dict(v)) if k == "tags" else v for k, v in changes.items()}
     params["_id"] = row_id
-    query = sql.SQL("UPDATE {table} SET {assignments} WHERE id = %(_id)s").format(
-        table=sql.Identifier(table), assignments=sql.SQL(", ").join(assignments)
-    )
+    params["_owner"] = owner
+    query = sql.SQL(
+        "UPDATE {table} SET {assignments} WHERE id = %(_id)s "
+        "AND (%(_owner)s::int IS NULL OR organization_id = %(_owner)s) RETURNING id"
+    ).format(table=sql.Identifier(table), assignments=sql.SQL(", ").join(assignments))
     async with conn.transaction():
-        await conn.execute(query, params)
+        cur = await conn.execute(query, params)
+        if await cur.fetchone() is None:
+            raise NotFoundError(f"{table[:-1]} {row_id}")

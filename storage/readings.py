@@ -17,24 +17,41 @@ from psycopg.rows import class_row
 
 from storage.errors import NotFoundError
 
-Agg = Literal["avg", "min", "max", "count"]
+Agg = Literal["avg", "min", "max", "sum", "count", "last"]
+RollupAgg = Literal["avg", "min", "max", "sum", "count"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 # Rollup column per aggregate; the rollups exclude flagged readings, so the on-the-fly
 # buckets below do the same.
-ROLLUP_COLUMNS: dict[Agg, str] = {
-    "avg": "value_avg",
-    "min": "value_min",
-    "max": "value_max",
-    "count": "samples",
+ROLLUP_VALUES: dict[RollupAgg, sql.SQL] = {
+    "avg": sql.SQL("r.value_avg"),
+    "min": sql.SQL("r.value_min"),
+    "max": sql.SQL("r.value_max"),
+    "sum": sql.SQL("r.value_avg * r.samples"),
+    "count": sql.SQL("r.samples"),
 }
 AGG_FUNCTIONS: dict[Agg, sql.SQL] = {
     "avg": sql.SQL("avg(r.value)"),
     "min": sql.SQL("min(r.value)"),
     "max": sql.SQL("max(r.value)"),
+    "sum": sql.SQL("sum(r.value)"),
     "count": sql.SQL("count(*)::float8"),
+    "last": sql.SQL("last(r.value, r.time)"),
 }
+# Combining per-device rollup rows of one bucket into a region's value.
+REGION_AGGREGATES: dict[RollupAgg, sql.SQL] = {
+    "avg": sql.SQL("sum(r.value_avg * r.samples) / nullif(sum(r.samples), 0)"),
+    "min": sql.SQL("min(r.value_min)"),
+    "max": sql.SQL("max(r.value_max)"),
+    "sum": sql.SQL("sum(r.value_avg * r.samples)"),
+    "count": sql.SQL("sum(r.samples)::float8"),
+}
+# ids of the named quantities as an InitPlan, so the rollups' primary key is probed by it
+QUANTITY_IDS = sql.SQL(
+    "(%(quantities)s::text[] IS NULL OR r.quantity_id = ANY(ARRAY("
+    "SELECT id FROM quantities WHERE name = ANY(%(quantities)s::text[]))))"
+)
 ROLLUP_VIEWS = {"hour": "readings_hourly", "day": "readings_daily"}
 
 
@@ -254,6 +271,17 @@ DEVICE_COLUMNS = sql.SQL(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceFilter:
+    """List filters; every one narrows, none widens what the scope lets through."""
+
+    type_ids: list[str] | None = None  # a type or a category's types
+    open_data: bool | None = None
+    search: str | None = None
+    tags: list[tuple[str, str | None]] = field(default_factory=list)  # key[:value]
+    bbox: tuple[float, float, float, float] | None = None
+
+
 async def list_devices(
     conn: AsyncConnection[Any],
     scope: Scope,
@@ -264,31 +292,113 @@ async def list_devices(
     after: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    where: DeviceFilter | None = None,
 ) -> list[DeviceRow]:
     """Visible devices ordered by EUI; `after` is a keyset cursor (the last EUI seen)."""
+    filters = where or DeviceFilter(
+        type_ids=None if type_id is None else [type_id], open_data=open_data, search=search
+    )
     visible, params = scope.devices("d")
-    params |= {
-        "type_id": type_id,
-        "open_data": open_data,
-        "pattern": None if search is None else f"%{_escape_like(search)}%",
-        "after": after,
-        "limit": limit,
-        "offset": offset,
-    }
+    condition, more = _device_filter(filters)
+    params |= more | {"after": after, "limit": limit, "offset": offset}
     query = sql.SQL(
         """
         SELECT {columns}
         FROM devices d JOIN organizations o ON o.id = d.organization_id
-        WHERE {visible}
-          AND (%(type_id)s::text IS NULL OR d.type_id = %(type_id)s)
-          AND (%(open_data)s::bool IS NULL OR d.open_data = %(open_data)s)
-          AND (%(pattern)s::text IS NULL OR d.name ILIKE %(pattern)s OR d.dev_eui ILIKE %(pattern)s)
+        WHERE {visible} AND {condition}
           AND (%(after)s::text IS NULL OR d.dev_eui > %(after)s)
         ORDER BY d.dev_eui
         LIMIT %(limit)s OFFSET %(offset)s
         """
-    ).format(columns=DEVICE_COLUMNS, visible=visible)
+    ).format(columns=DEVICE_COLUMNS, visible=visible, condition=condition)
     cur = conn.cursor(row_factory=class_row(DeviceRow))
+    await cur.execute(query, params)
+    return await cur.fetchall()
+
+
+def _device_filter(f: DeviceFilter) -> tuple[sql.Composable, dict[str, Any]]:
+    west, south, east, north = f.bbox if f.bbox else (None, None, None, None)
+    params: dict[str, Any] = {
+        "f_types": f.type_ids,
+        "f_open": f.open_data,
+        "f_pattern": None if f.search is None else f"%{_escape_like(f.search)}%",
+        "f_west": west,
+        "f_south": south,
+        "f_east": east,
+        "f_north": north,
+    }
+    parts: list[sql.Composable] = [
+        sql.SQL(
+            """(%(f_types)s::text[] IS NULL OR d.type_id = ANY(%(f_types)s::text[]))
+          AND (%(f_open)s::bool IS NULL OR d.open_data = %(f_open)s)
+          AND (%(f_pattern)s::text IS NULL OR d.name ILIKE %(f_pattern)s
+               OR d.dev_eui ILIKE %(f_pattern)s)
+          AND (%(f_west)s::float8 IS NULL OR d.longitude BETWEEN %(f_west)s AND %(f_east)s)
+          AND (%(f_south)s::float8 IS NULL OR d.latitude BETWEEN %(f_south)s AND %(f_north)s)"""
+        )
+    ]
+    for n, (key, value) in enumerate(f.tags):
+        params[f"f_tag{n}"] = key
+        if value is None:
+            parts.append(sql.SQL("jsonb_exists(d.tags, {})").format(sql.Placeholder(f"f_tag{n}")))
+        else:
+            params[f"f_tagv{n}"] = value
+            parts.append(
+                sql.SQL("d.tags ->> {} = {}").format(
+                    sql.Placeholder(f"f_tag{n}"), sql.Placeholder(f"f_tagv{n}")
+                )
+            )
+    return sql.SQL(" AND ").join(parts), params
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLatestRow:
+    dev_eui: str
+    name: str | None
+    quantity: str | None
+    unit: str | None
+    channel: int | None
+    time: datetime | None
+    value: float | None
+    flagged: bool | None
+
+
+async def latest_of_devices(
+    conn: AsyncConnection[Any],
+    scope: Scope,
+    *,
+    quantities: list[str] | None = None,
+    after: str | None = None,
+    limit: int = 1000,
+    where: DeviceFilter | None = None,
+) -> list[DeviceLatestRow]:
+    """One page of visible devices (by EUI) with the newest value of each of their series.
+
+    Reads the `readings_latest` side table: one index probe per device, flat in table size.
+    """
+    visible, params = scope.devices("d")
+    condition, more = _device_filter(where or DeviceFilter())
+    params |= more | {"after": after, "limit": limit, "quantities": quantities}
+    query = sql.SQL(
+        """
+        WITH page AS (
+            SELECT d.id, d.dev_eui, d.name FROM devices d
+            WHERE {visible} AND {condition}
+              AND (%(after)s::text IS NULL OR d.dev_eui > %(after)s)
+            ORDER BY d.dev_eui
+            LIMIT %(limit)s
+        )
+        SELECT p.dev_eui, p.name, x.quantity, x.unit, x.channel, x.time, x.value, x.flagged
+        FROM page p
+        LEFT JOIN LATERAL (
+            SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
+            FROM readings_latest r JOIN quantities q ON q.id = r.quantity_id
+            WHERE r.device_id = p.id AND {quantity_ids}
+        ) x ON true
+        ORDER BY p.dev_eui, x.quantity, x.channel
+        """
+    ).format(visible=visible, condition=condition, quantity_ids=QUANTITY_IDS)
+    cur = conn.cursor(row_factory=class_row(DeviceLatestRow))
     await cur.execute(query, params)
     return await cur.fetchall()
 
@@ -348,7 +458,7 @@ async def latest(conn: AsyncConnection[Any], device_id: int) -> Latest:
 async def raw_series(
     conn: AsyncConnection[Any],
     device_id: int,
-    quantity: str | None,
+    quantities: list[str] | None,
     start: datetime,
     end: datetime,
     limit: int,
@@ -356,15 +466,23 @@ async def raw_series(
     """Raw readings of one device in [start, end), oldest first."""
     cur = conn.cursor(row_factory=class_row(SeriesPoint))
     await cur.execute(
-        """
-        SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
-        FROM readings r JOIN quantities q ON q.id = r.quantity_id
-        WHERE r.device_id = %(device)s AND r.time >= %(start)s AND r.time < %(end)s
-          AND (%(quantity)s::text IS NULL OR q.name = %(quantity)s)
-        ORDER BY r.time, q.name, r.channel
-        LIMIT %(limit)s
-        """,
-        {"device": device_id, "start": start, "end": end, "quantity": quantity, "limit": limit},
+        sql.SQL(
+            """
+            SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
+            FROM readings r JOIN quantities q ON q.id = r.quantity_id
+            WHERE r.device_id = %(device)s AND r.time >= %(start)s AND r.time < %(end)s
+              AND {quantity_ids}
+            ORDER BY r.time, q.name, r.channel
+            LIMIT %(limit)s
+            """
+        ).format(quantity_ids=QUANTITY_IDS),
+        {
+            "device": device_id,
+            "start": start,
+            "end": end,
+            "quantities": quantities,
+            "limit": limit,
+        },
     )
     return await cur.fetchall()
 
@@ -372,29 +490,39 @@ async def raw_series(
 async def rollup_series(
     conn: AsyncConnection[Any],
     device_id: int,
-    quantity: str | None,
+    quantities: list[str] | None,
     start: datetime,
     end: datetime,
     *,
     bucket: Literal["hour", "day"],
-    agg: Agg,
+    agg: RollupAgg,
     limit: int,
 ) -> list[SeriesPoint]:
-    """Hourly or daily buckets from the rollup views; `start` belongs to the first bucket."""
+    """Hourly or daily buckets from the rollups; `start` belongs to the first bucket."""
     query = sql.SQL(
         """
-        SELECT q.name AS quantity, q.unit, r.channel, r.bucket AS time, r.{column}::float8 AS value
+        SELECT q.name AS quantity, q.unit, r.channel, r.bucket AS time, ({value})::float8 AS value
         FROM {view} r JOIN quantities q ON q.id = r.quantity_id
         WHERE r.device_id = %(device)s AND r.bucket >= %(start)s AND r.bucket < %(end)s
-          AND (%(quantity)s::text IS NULL OR q.name = %(quantity)s)
+          AND {quantity_ids}
         ORDER BY r.bucket, q.name, r.channel
         LIMIT %(limit)s
         """
-    ).format(column=sql.Identifier(ROLLUP_COLUMNS[agg]), view=sql.Identifier(ROLLUP_VIEWS[bucket]))
+    ).format(
+        value=ROLLUP_VALUES[agg],
+        view=sql.Identifier(ROLLUP_VIEWS[bucket]),
+        quantity_ids=QUANTITY_IDS,
+    )
     cur = conn.cursor(row_factory=class_row(SeriesPoint))
     await cur.execute(
         query,
-        {"device": device_id, "start": start, "end": end, "quantity": quantity, "limit": limit},
+        {
+            "device": device_id,
+            "start": start,
+            "end": end,
+            "quantities": quantities,
+            "limit": limit,
+        },
     )
     return await cur.fetchall()
 
@@ -402,7 +530,7 @@ async def rollup_series(
 async def bucketed_series(
     conn: AsyncConnection[Any],
     device_id: int,
-    quantity: str | None,
+    quantities: list[str] | None,
     start: datetime,
     end: datetime,
     *,
@@ -417,13 +545,12 @@ async def bucketed_series(
                time_bucket(%(width)s::interval, r.time) AS time, {agg} AS value
         FROM readings r JOIN quantities q ON q.id = r.quantity_id
         WHERE r.device_id = %(device)s AND r.time >= %(start)s AND r.time < %(end)s
-          AND NOT r.flagged
-          AND (%(quantity)s::text IS NULL OR q.name = %(quantity)s)
+          AND NOT r.flagged AND {quantity_ids}
         GROUP BY 1, 2, 3, 4
         ORDER BY 4, 1, 3
         LIMIT %(limit)s
         """
-    ).format(agg=AGG_FUNCTIONS[agg])
+    ).format(agg=AGG_FUNCTIONS[agg], quantity_ids=QUANTITY_IDS)
     cur = conn.cursor(row_factory=class_row(SeriesPoint))
     await cur.execute(
         query,
@@ -431,11 +558,64 @@ async def bucketed_series(
             "device": device_id,
             "start": start,
             "end": end,
-            "quantity": quantity,
+            "quantities": quantities,
             "limit": limit,
             "width": width,
         },
     )
+    return await cur.fetchall()
+
+
+@dataclass(frozen=True, slots=True)
+class AggregatePoint:
+    quantity: str
+    unit: str
+    time: datetime
+    value: float | None
+    samples: int
+    devices: int
+
+
+async def region_aggregate(
+    conn: AsyncConnection[Any],
+    scope: Scope,
+    quantities: list[str],
+    start: datetime,
+    end: datetime,
+    *,
+    bucket: Literal["hour", "day"],
+    agg: RollupAgg,
+    where: DeviceFilter,
+    limit: int,
+) -> list[AggregatePoint]:
+    """One value per bucket and quantity over all visible devices the filter selects.
+
+    Reads the rollups with the devices' ids as an array (perf.md: an index-driven plan, where
+    a join scans); the rollups exclude flagged readings.
+    """
+    visible, params = scope.devices("d")
+    condition, more = _device_filter(where)
+    params |= more | {"start": start, "end": end, "quantities": quantities, "limit": limit}
+    query = sql.SQL(
+        """
+        SELECT q.name AS quantity, q.unit, r.bucket AS time, ({agg})::float8 AS value,
+               sum(r.samples)::bigint AS samples, count(DISTINCT r.device_id)::int AS devices
+        FROM {view} r JOIN quantities q ON q.id = r.quantity_id
+        WHERE r.device_id = ANY(ARRAY(SELECT d.id FROM devices d WHERE {visible} AND {condition}))
+          AND r.bucket >= %(start)s AND r.bucket < %(end)s AND {quantity_ids}
+        GROUP BY q.name, q.unit, r.bucket
+        ORDER BY r.bucket, q.name
+        LIMIT %(limit)s
+        """
+    ).format(
+        agg=REGION_AGGREGATES[agg],
+        view=sql.Identifier(ROLLUP_VIEWS[bucket]),
+        visible=visible,
+        condition=condition,
+        quantity_ids=QUANTITY_IDS,
+    )
+    cur = conn.cursor(row_factory=class_row(AggregatePoint))
+    await cur.execute(query, params)
     return await cur.fetchall()
 
 
@@ -593,6 +773,267 @@ async def coverage(
     cur = conn.cursor(row_factory=class_row(CoverageRow))
     await cur.execute(query, params)
     return await cur.fetchall()
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramBin:
+    low: float
+    high: float
+    count: int
+
+
+async def gateway_histograms(
+    conn: AsyncConnection[Any], gateway_id: int, *, rssi_width: float = 10.0, snr_width: float = 2.5
+) -> tuple[list[HistogramBin], list[HistogramBin], dict[str, float | None]]:
+    """RSSI and SNR distributions of the last 7 days' receptions, with quartiles and p10/p90."""
+    params = {"gw": gateway_id, "rw": rssi_width, "sw": snr_width}
+    bins: list[list[HistogramBin]] = []
+    for column, width in (("rssi", "rw"), ("snr", "sw")):
+        cur = await conn.execute(
+            sql.SQL(
+                """
+                SELECT floor({c} / %({w})s) * %({w})s AS low, count(*) AS n
+                FROM receptions
+                WHERE gateway_id = %(gw)s AND time > now() - interval '7 days'
+                  AND {c} IS NOT NULL
+                GROUP BY 1 ORDER BY 1
+                """
+            ).format(c=sql.Identifier(column), w=sql.SQL(width)),
+            params,
+        )
+        step = rssi_width if column == "rssi" else snr_width
+        bins.append(
+            [HistogramBin(float(r[0]), float(r[0]) + step, int(r[1])) for r in await cur.fetchall()]
+        )
+    cur = await conn.execute(
+        """
+        SELECT percentile_cont(ARRAY[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY rssi),
+               percentile_cont(ARRAY[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY snr)
+        FROM receptions WHERE gateway_id = %(gw)s AND time > now() - interval '7 days'
+        """,
+        params,
+    )
+    row = await cur.fetchone()
+    rssi_p = (row[0] if row else None) or [None, None, None]
+    snr_p = (row[1] if row else None) or [None, None, None]
+    percentiles = {
+        "rssi_p10": rssi_p[0],
+        "rssi_p50": rssi_p[1],
+        "rssi_p90": rssi_p[2],
+        "snr_p10": snr_p[0],
+        "snr_p50": snr_p[1],
+        "snr_p90": snr_p[2],
+    }
+    return bins[0], bins[1], percentiles
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSample:
+    latitude: float
+    longitude: float
+    gateway_id: int
+    device_id: int
+    best_rssi: float | None
+    best_snr: float | None
+    receptions: int
+
+
+async def coverage_samples(
+    conn: AsyncConnection[Any], scope: Scope, *, days: int = 30, limit: int = 200_000
+) -> list[CoverageSample]:
+    """Per (located device, gateway): the best RSSI and SNR heard in the last `days` days.
+
+    Only receptions where both the gateway and the device are visible to the caller count:
+    a public coverage map never places someone's private device, even coarsely.
+    """
+    gw_visible, params = scope.gateways("g")
+    dev_visible, more = scope.devices("d")
+    params |= more | {"days": days, "limit": limit}
+    query = sql.SQL(
+        """
+        SELECT d.latitude, d.longitude, r.gateway_id, r.device_id,
+               max(r.rssi)::float8 AS best_rssi, max(r.snr)::float8 AS best_snr,
+               count(*) AS receptions
+        FROM receptions r
+        JOIN gateways g ON g.id = r.gateway_id
+        JOIN devices d ON d.id = r.device_id
+        WHERE r.time > now() - make_interval(days => %(days)s)
+          AND {gw_visible} AND {dev_visible}
+          AND d.latitude IS NOT NULL AND d.longitude IS NOT NULL
+        GROUP BY d.latitude, d.longitude, r.gateway_id, r.device_id
+        LIMIT %(limit)s
+        """
+    ).format(gw_visible=gw_visible, dev_visible=dev_visible)
+    cur = conn.cursor(row_factory=class_row(CoverageSample))
+    await cur.execute(query, params)
+    return await cur.fetchall()
+
+
+@dataclass(frozen=True, slots=True)
+class RadioDay:
+    day: datetime
+    uplinks: int
+    rssi_avg: float | None
+    rssi_max: float | None
+    snr_avg: float | None
+    snr_max: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceHealthRow:
+    last_uplink_at: datetime | None
+    uplinks_24h: int
+    uplinks_7d: int
+    first_uplink_7d: datetime | None
+    battery_reading: float | None
+    battery_reading_at: datetime | None
+    rssi_slope_per_day: float | None
+    snr_slope_per_day: float | None
+    days: list[RadioDay] = field(default_factory=list)
+
+
+async def device_health(conn: AsyncConnection[Any], device_id: int) -> DeviceHealthRow:
+    """Uplink counts, the battery_level reading and the radio trend of one device (7 days).
+
+    `device_id` comes from a scoped `get_device`. The radio figures are per uplink: the best
+    reception among the gateways that heard it.
+    """
+    cur = await conn.execute(
+        """
+        SELECT max(received_at),
+               count(*) FILTER (WHERE received_at > now() - interval '24 hours'),
+               count(*), min(received_at)
+        FROM uplinks WHERE device_id = %(d)s AND received_at > now() - interval '7 days'
+        """,
+        {"d": device_id},
+    )
+    counts = await cur.fetchone()
+    assert counts is not None
+    cur = await conn.execute(
+        """
+        SELECT l.value, l.time FROM readings_latest l JOIN quantities q ON q.id = l.quantity_id
+        WHERE l.device_id = %(d)s AND q.name = 'battery_level' ORDER BY l.channel LIMIT 1
+        """,
+        {"d": device_id},
+    )
+    battery = await cur.fetchone()
+    cur = await conn.execute(
+        """
+        WITH best AS (
+            SELECT time, max(rssi) AS rssi, max(snr) AS snr FROM receptions
+            WHERE device_id = %(d)s AND time > now() - interval '7 days' GROUP BY time
+        )
+        SELECT regr_slope(rssi, extract(epoch FROM time) / 86400.0),
+               regr_slope(snr, extract(epoch FROM time) / 86400.0)
+        FROM best
+        """,
+        {"d": device_id},
+    )
+    slopes = await cur.fetchone()
+    days_cur = conn.cursor(row_factory=class_row(RadioDay))
+    await days_cur.execute(
+        """
+        WITH best AS (
+            SELECT time, max(rssi) AS rssi, max(snr) AS snr FROM receptions
+            WHERE device_id = %(d)s AND time > now() - interval '7 days' GROUP BY time
+        )
+        SELECT time_bucket(interval '1 day', time) AS day, count(*) AS uplinks,
+               avg(rssi)::float8 AS rssi_avg, max(rssi)::float8 AS rssi_max,
+               avg(snr)::float8 AS snr_avg, max(snr)::float8 AS snr_max
+        FROM best GROUP BY 1 ORDER BY 1
+        """,
+        {"d": device_id},
+    )
+    return DeviceHealthRow(
+        last_uplink_at=counts[0],
+        uplinks_24h=int(counts[1]),
+        uplinks_7d=int(counts[2]),
+        first_uplink_7d=counts[3],
+        battery_reading=None if battery is None else float(battery[0]),
+        battery_reading_at=None if battery is None else battery[1],
+        rssi_slope_per_day=None if slopes is None or slopes[0] is None else float(slopes[0]),
+        snr_slope_per_day=None if slopes is None or slopes[1] is None else float(slopes[1]),
+        days=await days_cur.fetchall(),
+    )
+
+
+# --- API keys ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyScope:
+    """Which keys a caller may see: all (admin), one organisation's, or only its own."""
+
+    organization_id: int | None = None
+    key_id: int | None = None
+
+    def predicate(self) -> tuple[sql.Composable, dict[str, Any]]:
+        if self.key_id is not None:
+            return sql.SQL("k.id = %(ks_key)s"), {"ks_key": self.key_id}
+        if self.organization_id is not None:
+            return sql.SQL("k.organization_id = %(ks_org)s"), {"ks_org": self.organization_id}
+        return sql.SQL("TRUE"), {}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    id: int
+    organization_id: int
+    organization: str
+    role: str
+    key_prefix: str
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+KEY_COLUMNS = sql.SQL(
+    "k.id, k.organization_id, o.name AS organization, k.role, k.key_prefix, k.name, "
+    "k.created_at, k.last_used_at, k.revoked_at"
+)
+
+
+async def list_keys(
+    conn: AsyncConnection[Any],
+    scope: KeyScope,
+    *,
+    revoked: bool | None = None,
+    after: int | None = None,
+    limit: int = 100,
+) -> list[KeyRow]:
+    """The keys the caller may see, by id; never their hashes."""
+    visible, params = scope.predicate()
+    params |= {"revoked": revoked, "after": after, "limit": limit}
+    query = sql.SQL(
+        """
+        SELECT {columns} FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+        WHERE {visible}
+          AND (%(revoked)s::bool IS NULL OR (k.revoked_at IS NOT NULL) = %(revoked)s)
+          AND (%(after)s::int IS NULL OR k.id > %(after)s)
+        ORDER BY k.id LIMIT %(limit)s
+        """
+    ).format(columns=KEY_COLUMNS, visible=visible)
+    cur = conn.cursor(row_factory=class_row(KeyRow))
+    await cur.execute(query, params)
+    return await cur.fetchall()
+
+
+async def get_key(conn: AsyncConnection[Any], scope: KeyScope, key_id: int) -> KeyRow:
+    visible, params = scope.predicate()
+    params["id"] = key_id
+    query = sql.SQL(
+        """
+        SELECT {columns} FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+        WHERE k.id = %(id)s AND {visible}
+        """
+    ).format(columns=KEY_COLUMNS, visible=visible)
+    cur = conn.cursor(row_factory=class_row(KeyRow))
+    await cur.execute(query, params)
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFoundError(f"API key {key_id}")
+    return row
 
 
 def _escape_like(text: str) -> str:

@@ -4,31 +4,52 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.deps import CallerDep, ConnDep, SettingsDep
 from api.errors import InvalidParameterError
-from api.routes.common import as_utc, next_link, owner_for, require_authenticated, url_for_path
+from api.routes.common import (
+    FORMAT_HELP,
+    alternative_content,
+    as_utc,
+    choose_format,
+    csv_response,
+    geojson_response,
+    next_link,
+    owner_for,
+    parse_bbox,
+    parse_quantities,
+    parse_tags,
+    require_authenticated,
+    url_for_path,
+    write_owner,
+)
 from api.schemas import (
     DevEui,
     DeviceCreate,
+    DeviceHealth,
     DeviceLatest,
+    DeviceLatestItem,
     DevicePublic,
     DeviceReadings,
     DeviceUpdate,
     LatestReading,
+    RadioDayPublic,
     SeriesReading,
 )
-from decoders.quantities import QUANTITIES
+from decoders import CATALOG
 from storage import api_registry
 from storage.readings import (
     Agg,
+    DeviceFilter,
     DeviceRow,
     bucketed_series,
+    device_health,
     get_device,
     latest,
+    latest_of_devices,
     list_devices,
     raw_series,
     rollup_series,
@@ -68,36 +89,204 @@ def device_public(row: DeviceRow) -> DevicePublic:
     )
 
 
-@router.get("", response_model=list[DevicePublic])
+CATEGORIES = tuple(sorted({spec.category for spec in CATALOG.values()}))
+DEVICE_CSV_HEADER = [
+    "dev_eui", "name", "type", "latitude", "longitude", "open_data", "altitude",
+    "organization", "tags", "battery_level", "last_seen_at",
+]  # fmt: skip
+GEOJSON_DOC = alternative_content("csv", "geojson")
+LATEST_LIMIT = 5000
+
+
+def device_filter(
+    type_id: str | None,
+    category: str | None,
+    open_data: bool | None,
+    q: str | None,
+    tag: list[str] | None,
+    bbox: str | None,
+) -> DeviceFilter:
+    type_ids: list[str] | None = None
+    if category is not None:
+        if category not in CATEGORIES:
+            raise InvalidParameterError(
+                "category", f"category must be one of {', '.join(CATEGORIES)}; got {category!r}"
+            )
+        type_ids = sorted(t for t, spec in CATALOG.items() if spec.category == category)
+        if type_id is not None:
+            type_ids = [t for t in type_ids if t == type_id]
+    elif type_id is not None:
+        type_ids = [type_id]
+    return DeviceFilter(
+        type_ids=type_ids,
+        open_data=open_data,
+        search=q,
+        tags=parse_tags(tag),
+        bbox=parse_bbox(bbox),
+    )
+
+
+TypeQuery = Annotated[str | None, Query(description="decoder type id, e.g. dragino/lse01")]
+CategoryQuery = Annotated[
+    str | None, Query(description="decoder category: " + ", ".join(CATEGORIES))
+]
+TextQuery = Annotated[str | None, Query(max_length=200, description="part of name or EUI")]
+TagQuery = Annotated[
+    list[str] | None,
+    Query(description="key (has the tag) or key:value; repeat to require several"),
+]
+BboxQuery = Annotated[
+    str | None, Query(description="west,south,east,north in WGS84 degrees (RFC 7946 order)")
+]
+FormatQuery = Annotated[Literal["json", "csv", "geojson"] | None, Query(description=FORMAT_HELP)]
+
+
+@router.get("", response_model=list[DevicePublic], responses=GEOJSON_DOC)
 async def list_visible_devices(
     request: Request,
     response: Response,
     conn: ConnDep,
     caller: CallerDep,
     settings: SettingsDep,
-    type: Annotated[str | None, Query(description="decoder type id, e.g. dragino/lse01")] = None,
+    type: TypeQuery = None,
+    category: CategoryQuery = None,
     open_data: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="part of name or EUI")] = None,
+    q: TextQuery = None,
+    tag: TagQuery = None,
+    bbox: BboxQuery = None,
     after: Annotated[
         DevEui | None, Query(description="cursor: the last EUI of the previous page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[DevicePublic]:
-    """List the devices the caller may see, by EUI; the next page is in the Link header."""
+    format: FormatQuery = None,
+) -> Any:
+    """List the devices the caller may see, by EUI; the next page is in the Link header.
+
+    CSV starts with the columns `smartregion devices import` reads; GeoJSON has one
+    feature per device (geometry null when it has no location).
+    """
     rows = await list_devices(
         conn,
         caller.scope,
-        type_id=type,
-        open_data=open_data,
-        search=q,
         after=after,
         limit=limit,
         offset=offset,
+        where=device_filter(type, category, open_data, q, tag, bbox),
     )
-    if len(rows) == limit:
-        response.headers["Link"] = next_link(request, settings, rows[-1].dev_eui)
-    return [device_public(r) for r in rows]
+    link = next_link(request, settings, rows[-1].dev_eui) if len(rows) == limit else None
+    chosen = choose_format(request, format, ("json", "csv", "geojson"))
+    if chosen == "csv":
+        out = csv_response(
+            DEVICE_CSV_HEADER,
+            (
+                (
+                    r.dev_eui,
+                    r.name,
+                    r.type_id,
+                    r.latitude,
+                    r.longitude,
+                    r.open_data,
+                    r.altitude,
+                    r.organization,
+                    r.tags,
+                    r.battery_level,
+                    r.last_seen_at,
+                )
+                for r in rows
+            ),
+            "devices.csv",
+        )
+    elif chosen == "geojson":
+        out = geojson_response(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": r.dev_eui,
+                        "geometry": None
+                        if r.latitude is None or r.longitude is None
+                        else {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+                        "properties": device_public(r).model_dump(mode="json"),
+                    }
+                    for r in rows
+                ],
+            }
+        )
+    else:
+        if link:
+            response.headers["Link"] = link
+        return [device_public(r) for r in rows]
+    if link:
+        out.headers["Link"] = link
+    out.headers.update({k: v for k, v in response.headers.items() if k.startswith("ratelimit")})
+    return out
+
+
+@router.get("/latest", response_model=list[DeviceLatestItem], responses=alternative_content("csv"))
+async def latest_of_visible_devices(
+    request: Request,
+    response: Response,
+    conn: ConnDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+    quantity: Annotated[
+        list[str] | None, Query(description="canonical quantities (repeat or comma-separate)")
+    ] = None,
+    type: TypeQuery = None,
+    category: CategoryQuery = None,
+    q: TextQuery = None,
+    tag: TagQuery = None,
+    bbox: BboxQuery = None,
+    after: Annotated[
+        DevEui | None, Query(description="cursor: the last EUI of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=LATEST_LIMIT)] = 1000,
+    format: Annotated[Literal["json", "csv"] | None, Query(description=FORMAT_HELP)] = None,
+) -> Any:
+    """The newest value of each series of every visible device, one page of devices by EUI."""
+    rows = await latest_of_devices(
+        conn,
+        caller.scope,
+        quantities=parse_quantities(quantity),
+        after=after,
+        limit=limit,
+        where=device_filter(type, category, None, q, tag, bbox),
+    )
+    items: dict[str, DeviceLatestItem] = {}
+    for r in rows:
+        item = items.get(r.dev_eui)
+        if item is None:
+            item = items[r.dev_eui] = DeviceLatestItem(dev_eui=r.dev_eui, name=r.name, readings=[])
+        if r.quantity is not None and r.time is not None and r.value is not None:
+            item.readings.append(
+                LatestReading(
+                    quantity=r.quantity,
+                    value=r.value,
+                    unit=r.unit or "",
+                    time=r.time,
+                    channel=r.channel or 0,
+                    flagged=bool(r.flagged),
+                )
+            )
+    link = next_link(request, settings, next(reversed(items))) if len(items) == limit else None
+    if choose_format(request, format, ("json", "csv")) == "csv":
+        out = csv_response(
+            ["dev_eui", "name", "quantity", "channel", "time", "value", "unit", "flagged"],
+            (
+                (i.dev_eui, i.name, r.quantity, r.channel, r.time, r.value, r.unit, r.flagged)
+                for i in items.values()
+                for r in i.readings
+            ),
+            "latest.csv",
+        )
+        if link:
+            out.headers["Link"] = link
+        return out
+    if link:
+        response.headers["Link"] = link
+    return list(items.values())
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DevicePublic)
@@ -153,7 +342,7 @@ async def update_device(
         changes["organization_id"] = await owner_for(
             conn, caller, changes.pop("organization"), "devices"
         )
-    await api_registry.update_device(conn, row.id, changes)
+    await api_registry.update_device(conn, row.id, changes, owner=write_owner(caller))
     return device_public(await get_device(conn, caller.scope, dev_eui))
 
 
@@ -163,7 +352,7 @@ async def delete_device(dev_eui: DevEuiPath, conn: ConnDep, caller: CallerDep) -
     row = await get_device(conn, caller.scope, dev_eui)
     require_authenticated(caller)
     caller.require_write(row.organization_id, f"device {row.dev_eui}")
-    await api_registry.delete_device(conn, row.id)
+    await api_registry.delete_device(conn, row.id, owner=write_owner(caller))
 
 
 @router.get("/{dev_eui}/latest", response_model=DeviceLatest)
@@ -189,13 +378,17 @@ async def device_latest(dev_eui: DevEuiPath, conn: ConnDep, caller: CallerDep) -
     )
 
 
-@router.get("/{dev_eui}/readings", response_model=DeviceReadings)
+@router.get(
+    "/{dev_eui}/readings", response_model=DeviceReadings, responses=alternative_content("csv")
+)
 async def device_readings(
+    request: Request,
     dev_eui: DevEuiPath,
     conn: ConnDep,
     caller: CallerDep,
     quantity: Annotated[
-        str | None, Query(description="canonical quantity; all when omitted")
+        list[str] | None,
+        Query(description="canonical quantities (repeat or comma-separate); all when omitted"),
     ] = None,
     start: Annotated[
         datetime | None, Query(alias="from", description="ISO 8601; default depends on bucket")
@@ -204,32 +397,47 @@ async def device_readings(
     bucket: Annotated[
         str, Query(description="raw, hour, day, or a width: 15m, 6h, 2d, 1w")
     ] = "raw",
-    agg: Annotated[Literal["avg", "min", "max", "count"], Query()] = "avg",
+    agg: Annotated[
+        Literal["avg", "min", "max", "sum", "count", "last"],
+        Query(description="per bucket; `last` is the newest value in the bucket"),
+    ] = "avg",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10_000,
-) -> DeviceReadings:
-    """A device's readings, raw or aggregated into time buckets, oldest first."""
-    if quantity is not None and quantity not in QUANTITIES:
-        raise InvalidParameterError(
-            "quantity", f"quantity {quantity!r} is not in the vocabulary (e.g. air_temperature)"
-        )
+    format: Annotated[Literal["json", "csv"] | None, Query(description=FORMAT_HELP)] = None,
+) -> Any:
+    """A device's readings, raw or aggregated into time buckets, oldest first.
+
+    Hourly and daily buckets come from the rollups (flagged readings left out); other
+    widths and `agg=last` are computed from the raw readings.
+    """
+    names = parse_quantities(quantity)
+    chosen = choose_format(request, format, ("json", "csv"))
     kind, width = parse_bucket(bucket)
     window_from, window_to = resolve_window(as_utc(start), as_utc(end), kind, width)
     row = await get_device(conn, caller.scope, dev_eui)
     aggregate: Agg = agg
     if kind == "raw":
-        points = await raw_series(conn, row.id, quantity, window_from, window_to, limit + 1)
+        points = await raw_series(conn, row.id, names, window_from, window_to, limit + 1)
     else:
         window_from = floor_to_bucket(window_from, width)
-        if kind in ("hour", "day"):
+        if kind in ("hour", "day") and aggregate != "last":
             points = await rollup_series(
-                conn, row.id, quantity, window_from, window_to,
+                conn, row.id, names, window_from, window_to,
                 bucket="hour" if kind == "hour" else "day", agg=aggregate, limit=limit + 1,
             )  # fmt: skip
         else:
             points = await bucketed_series(
-                conn, row.id, quantity, window_from, window_to,
+                conn, row.id, names, window_from, window_to,
                 width=width, agg=aggregate, limit=limit + 1,
             )  # fmt: skip
+    if chosen == "csv":
+        return csv_response(
+            ["dev_eui", "quantity", "channel", "time", "value", "unit", "flagged"],
+            (
+                (row.dev_eui, p.quantity, p.channel, p.time, p.value, p.unit, p.flagged)
+                for p in points[:limit]
+            ),
+            f"{row.dev_eui}.csv",
+        )
     return DeviceReadings(
         dev_eui=row.dev_eui,
         bucket=kind,
@@ -247,6 +455,54 @@ async def device_readings(
                 flagged=p.flagged,
             )
             for p in points[:limit]
+        ],
+    )
+
+
+STALE_MINIMUM = timedelta(minutes=15)
+STALE_UNKNOWN = timedelta(hours=24)
+
+
+@router.get("/{dev_eui}/health", response_model=DeviceHealth)
+async def device_health_report(
+    dev_eui: DevEuiPath, conn: ConnDep, caller: CallerDep
+) -> DeviceHealth:
+    """Last seen, battery, uplink counts, RSSI and SNR trend over 7 days, and a stale flag."""
+    row = await get_device(conn, caller.scope, dev_eui)
+    found = await device_health(conn, row.id)
+    seen = [t for t in (row.last_seen_at, found.last_uplink_at) if t is not None]
+    last_seen = max(seen) if seen else None
+    interval: float | None = None
+    if found.uplinks_7d > 1 and found.first_uplink_7d and found.last_uplink_at:
+        span = (found.last_uplink_at - found.first_uplink_7d).total_seconds()
+        interval = span / (found.uplinks_7d - 1) if span > 0 else None
+    stale_after = max(STALE_MINIMUM, timedelta(seconds=3 * interval)) if interval else STALE_UNKNOWN
+    stale = last_seen is None or datetime.now(UTC) - last_seen > stale_after
+    battery, battery_at = found.battery_reading, found.battery_reading_at
+    if battery is None and row.battery_level is not None:
+        battery, battery_at = row.battery_level, None
+    return DeviceHealth(
+        dev_eui=row.dev_eui,
+        last_seen_at=last_seen,
+        battery_level=battery,
+        battery_level_at=battery_at,
+        uplinks_24h=found.uplinks_24h,
+        uplinks_7d=found.uplinks_7d,
+        expected_interval_s=None if interval is None else round(interval, 1),
+        stale=stale,
+        stale_after_s=stale_after.total_seconds(),
+        rssi_trend_db_per_day=found.rssi_slope_per_day,
+        snr_trend_db_per_day=found.snr_slope_per_day,
+        radio_days=[
+            RadioDayPublic(
+                day=d.day,
+                uplinks=d.uplinks,
+                rssi_avg=d.rssi_avg,
+                rssi_max=d.rssi_max,
+                snr_avg=d.snr_avg,
+                snr_max=d.snr_max,
+            )
+            for d in found.days
         ],
     )
 

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.deps import CallerDep, ConnDep, SettingsDep
-from api.routes.common import next_link, owner_for, require_authenticated, url_for_path
-from api.schemas import GatewayCreate, GatewayEui, GatewayPublic, GatewayStats, GatewayUpdate
+from api.routes.common import (
+    alternative_content,
+    choose_format,
+    geojson_response,
+    next_link,
+    owner_for,
+    require_authenticated,
+    url_for_path,
+    write_owner,
+)
+from api.schemas import (
+    GatewayCreate,
+    GatewayEui,
+    GatewayPublic,
+    GatewayStats,
+    GatewayUpdate,
+    HistogramBin,
+)
 from storage import api_registry
-from storage.readings import GatewayRow, gateway_stats, get_gateway, list_gateways
+from storage.readings import (
+    GatewayRow,
+    gateway_histograms,
+    gateway_stats,
+    get_gateway,
+    list_gateways,
+)
 
 router = APIRouter(prefix="/v1/gateways", tags=["gateways"])
 
@@ -35,7 +58,7 @@ def gateway_public(row: GatewayRow) -> GatewayPublic:
     )
 
 
-@router.get("", response_model=list[GatewayPublic])
+@router.get("", response_model=list[GatewayPublic], responses=alternative_content("geojson"))
 async def list_visible_gateways(
     request: Request,
     response: Response,
@@ -46,13 +69,38 @@ async def list_visible_gateways(
     after: Annotated[int | None, Query(ge=0, description="cursor from the Link header")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[GatewayPublic]:
+    format: Annotated[
+        Literal["json", "geojson"] | None,
+        Query(description="json (default) or geojson: the public gateway map without a key"),
+    ] = None,
+) -> Any:
     """List the gateways the caller may see; the next page is in the Link header."""
     rows = await list_gateways(
         conn, caller.scope, public=public, after=after, limit=limit, offset=offset
     )
-    if len(rows) == limit:
-        response.headers["Link"] = next_link(request, settings, str(rows[-1].id))
+    link = next_link(request, settings, str(rows[-1].id)) if len(rows) == limit else None
+    if choose_format(request, format, ("json", "geojson")) == "geojson":
+        out = geojson_response(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": r.eui or r.network_id,
+                        "geometry": None
+                        if r.latitude is None or r.longitude is None
+                        else {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+                        "properties": gateway_public(r).model_dump(mode="json"),
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        if link:
+            out.headers["Link"] = link
+        return out
+    if link:
+        response.headers["Link"] = link
     return [gateway_public(r) for r in rows]
 
 
@@ -109,7 +157,7 @@ async def update_gateway(
         changes["organization_id"] = await owner_for(
             conn, caller, changes.pop("organization"), "gateways"
         )
-    await api_registry.update_gateway(conn, row.id, changes)
+    await api_registry.update_gateway(conn, row.id, changes, owner=write_owner(caller))
     return gateway_public(await get_gateway(conn, caller.scope, eui))
 
 
@@ -119,15 +167,29 @@ async def delete_gateway(eui: EuiPath, conn: ConnDep, caller: CallerDep) -> None
     row = await get_gateway(conn, caller.scope, eui)
     require_authenticated(caller)
     caller.require_write(row.organization_id, f"gateway {eui}")
-    await api_registry.delete_gateway(conn, row.id)
+    await api_registry.delete_gateway(conn, row.id, owner=write_owner(caller))
 
 
 @router.get("/{eui}/stats", response_model=GatewayStats)
-async def read_gateway_stats(eui: EuiPath, conn: ConnDep, caller: CallerDep) -> GatewayStats:
-    """Uplinks and distinct devices heard in the last 24 h and 7 days, with RSSI and SNR."""
+async def read_gateway_stats(
+    eui: EuiPath, conn: ConnDep, caller: CallerDep, settings: SettingsDep
+) -> GatewayStats:
+    """Uplinks and devices heard (24 h, 7 days), RSSI and SNR distribution, online state.
+
+    Counts and radio figures only: a gateway's owner never learns which devices it heard.
+    """
     row = await get_gateway(conn, caller.scope, eui)
     stats = await gateway_stats(conn, row.id)
+    rssi_bins, snr_bins, percentiles = await gateway_histograms(conn, row.id)
+    seen = [t for t in (row.last_seen_at, stats.last_heard_at) if t is not None]
+    online = bool(seen) and datetime.now(UTC) - max(seen) <= timedelta(
+        seconds=settings.gateway_online_after_s
+    )
     return GatewayStats(
+        online=online,
+        rssi_histogram=[HistogramBin(low=b.low, high=b.high, count=b.count) for b in rssi_bins],
+        snr_histogram=[HistogramBin(low=b.low, high=b.high, count=b.count) for b in snr_bins],
+        **percentiles,
         eui=eui,
         uplinks_24h=stats.uplinks_24h,
         uplinks_7d=stats.uplinks_7d,

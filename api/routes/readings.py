@@ -1,18 +1,40 @@
-"""Readings across devices: the map view of the newest value per device and quantity."""
+"""Readings across devices: the map of newest values, and aggregates over a region."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import CallerDep, ConnDep
 from api.errors import InvalidParameterError
-from api.schemas import MapCollection, MapFeature, MapProperties, Point
-from decoders.quantities import QUANTITIES
-from storage.readings import map_latest
+from api.routes.common import (
+    FORMAT_HELP,
+    alternative_content,
+    as_utc,
+    choose_format,
+    csv_response,
+    parse_bbox,
+    parse_quantities,
+    parse_tags,
+)
+from api.schemas import (
+    AggregateReading,
+    MapCollection,
+    MapFeature,
+    MapProperties,
+    Point,
+    RegionAggregate,
+)
+from decoders import CATALOG
+from storage.readings import DeviceFilter, map_latest, region_aggregate
 
 router = APIRouter(prefix="/v1/readings", tags=["readings"])
+
+AGGREGATE_DEFAULT = {"hour": timedelta(days=7), "day": timedelta(days=90)}
+AGGREGATE_MAX = {"hour": timedelta(days=92), "day": timedelta(days=3660)}
+CATEGORIES = tuple(sorted({spec.category for spec in CATALOG.values()}))
 
 
 @router.get("/latest", response_model=MapCollection)
@@ -28,12 +50,15 @@ async def read_map(
     limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000,
 ) -> MapCollection:
     """GeoJSON of the newest reading per visible, located device (one feature per series)."""
-    if quantity is not None and quantity not in QUANTITIES:
-        raise InvalidParameterError(
-            "quantity", f"quantity {quantity!r} is not in the vocabulary (e.g. air_temperature)"
-        )
+    names = parse_quantities([quantity] if quantity is not None else None)
+    if names is not None and len(names) > 1:
+        raise InvalidParameterError("quantity", "the map shows one quantity or all of them")
     points = await map_latest(
-        conn, caller.scope, quantity=quantity, bbox=parse_bbox(bbox), limit=limit
+        conn,
+        caller.scope,
+        quantity=names[0] if names else None,
+        bbox=parse_bbox(bbox),
+        limit=limit,
     )
     return MapCollection(
         features=[
@@ -56,14 +81,89 @@ async def read_map(
     )
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if text is None:
-        return None
-    message = "bbox must be four numbers west,south,east,north with west<=east and south<=north"
-    try:
-        west, south, east, north = (float(part) for part in text.split(","))
-    except ValueError:
-        raise InvalidParameterError("bbox", f"{message}; got {text!r}") from None
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise InvalidParameterError("bbox", f"{message}; got {text!r}")
-    return west, south, east, north
+@router.get("/aggregate", response_model=RegionAggregate, responses=alternative_content("csv"))
+async def read_aggregate(
+    request: Request,
+    conn: ConnDep,
+    caller: CallerDep,
+    quantity: Annotated[
+        list[str], Query(description="canonical quantities (repeat or comma-separate)")
+    ],
+    bbox: Annotated[
+        str | None, Query(description="west,south,east,north in WGS84 degrees (RFC 7946 order)")
+    ] = None,
+    type: Annotated[str | None, Query(description="only devices of this decoder type")] = None,
+    category: Annotated[
+        str | None, Query(description="only devices of this category: " + ", ".join(CATEGORIES))
+    ] = None,
+    tag: Annotated[list[str] | None, Query(description="key or key:value; repeatable")] = None,
+    start: Annotated[
+        datetime | None, Query(alias="from", description="ISO 8601; default 7 d (hour) / 90 d")
+    ] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="ISO 8601; default now")] = None,
+    bucket: Annotated[Literal["hour", "day"], Query()] = "day",
+    agg: Annotated[Literal["avg", "min", "max", "sum", "count"], Query()] = "avg",
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+    format: Annotated[Literal["json", "csv"] | None, Query(description=FORMAT_HELP)] = None,
+) -> Any:
+    """One value per bucket over all visible devices in a region (and of a type or category).
+
+    From the hourly and daily rollups: `avg` is weighted by the readings behind each
+    device's bucket; `count` is the number of readings. Only devices the caller may see
+    contribute, so the public aggregates open data only.
+    """
+    names = parse_quantities(quantity)
+    if names is None:
+        raise InvalidParameterError("quantity", "name at least one quantity, e.g. air_temperature")
+    chosen = choose_format(request, format, ("json", "csv"))
+    type_ids: list[str] | None = None
+    if category is not None:
+        if category not in CATEGORIES:
+            raise InvalidParameterError(
+                "category", f"category must be one of {', '.join(CATEGORIES)}; got {category!r}"
+            )
+        type_ids = sorted(t for t, s in CATALOG.items() if s.category == category)
+    if type is not None:
+        type_ids = [t for t in (type_ids or [type]) if t == type]
+    where = DeviceFilter(type_ids=type_ids, tags=parse_tags(tag), bbox=parse_bbox(bbox))
+    width = timedelta(hours=1) if bucket == "hour" else timedelta(days=1)
+    window_to = as_utc(end) or datetime.now(UTC)
+    window_from = as_utc(start) or window_to - AGGREGATE_DEFAULT[bucket]
+    if window_from >= window_to:
+        raise InvalidParameterError("from", "from must be before to")
+    if window_to - window_from > AGGREGATE_MAX[bucket]:
+        raise InvalidParameterError(
+            "to",
+            f"bucket={bucket} allows at most {AGGREGATE_MAX[bucket].days} days between from and to",
+        )
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    window_from = epoch + ((window_from - epoch) // width) * width
+    points = await region_aggregate(
+        conn, caller.scope, names, window_from, window_to,
+        bucket=bucket, agg=agg, where=where, limit=limit + 1,
+    )  # fmt: skip
+    if chosen == "csv":
+        return csv_response(
+            ["quantity", "time", "value", "unit", "samples", "devices"],
+            ((p.quantity, p.time, p.value, p.unit, p.samples, p.devices) for p in points[:limit]),
+            "aggregate.csv",
+        )
+    return RegionAggregate(
+        bucket=bucket,
+        agg=agg,
+        start=window_from,
+        end=window_to,
+        devices=max((p.devices for p in points), default=0),
+        truncated=len(points) > limit,
+        readings=[
+            AggregateReading(
+                quantity=p.quantity,
+                unit=p.unit,
+                time=p.time,
+                value=p.value,
+                samples=p.samples,
+                devices=p.devices,
+            )
+            for p in points[:limit]
+        ],
+    )

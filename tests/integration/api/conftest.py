@@ -16,7 +16,16 @@ from tests.integration.api.factories import World, make_world
 
 @pytest.fixture(scope="session")
 async def api_app(database_url: str) -> AsyncIterator[FastAPI]:
-    app = create_app(ApiSettings(database_url=SecretStr(database_url), api_pool_max_size=4))
+    app = create_app(
+        ApiSettings(
+            database_url=SecretStr(database_url),
+            api_pool_max_size=4,
+            api_rate_limit="",
+            api_public_rate_limit="",
+            rollup_refresh_interval_s=0,
+            api_access_log=False,
+        )
+    )
     async with app.router.lifespan_context(app):
         yield app
 

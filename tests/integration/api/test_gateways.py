@@ -193,7 +193,11 @@ async def test_coverage_is_geojson_of_visible_gateways(
         assert response.status_code == 200
         body = response.json()
         assert body["type"] == "FeatureCollection"
-        return {f["properties"]["eui"]: f for f in body["features"]}
+        return {
+            f["properties"]["eui"]: f
+            for f in body["features"]
+            if f["properties"]["kind"] == "gateway"
+        }
 
     anonymous = await coverage(None)
     assert public in anonymous and private not in anonymous and unlocated not in anonymous

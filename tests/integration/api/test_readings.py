@@ -188,7 +188,7 @@ async def test_readings_are_scoped(client: httpx.AsyncClient, series: World) -> 
         ("from=2024-01-01T00:00:00Z&to=2024-05-01T00:00:00Z", "to", "at most 31 days"),
         ("bucket=fortnight", "bucket", "bucket must be raw, hour, day or a width"),
         ("bucket=0m", "bucket", "between 1 minute"),
-        ("bucket=hour&agg=median", "agg", "'avg', 'min', 'max' or 'count'"),
+        ("bucket=hour&agg=median", "agg", "'avg', 'min', 'max', 'sum', 'count' or 'last'"),
         ("quantity=temperature", "quantity", "not in the vocabulary"),
         ("limit=0", "limit", "greater than or equal to 1"),
     ],
