@@ -38,6 +38,7 @@ from decoders.vendors.decentlab import (
     dl_zn2,
 )
 from decoders.vendors.dragino import dds20_lb, ldds75, lds02, lht65, lht65n, lse01
+from decoders.vendors.elsys import elt_2, ers, ers_co2, ers_lite
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
@@ -91,6 +92,10 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     lht65.SPEC,
     lht65n.SPEC,
     lse01.SPEC,
+    elt_2.SPEC,
+    ers.SPEC,
+    ers_co2.SPEC,
+    ers_lite.SPEC,
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
     ht_sensor.SPEC,

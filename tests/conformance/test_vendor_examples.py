@@ -43,6 +43,8 @@ CODEC_TYPES = {
     # No TTN id in the shared set's snapshot; ours follows the repository's vendor/model form.
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
     (AKENZA, "types/pmx/tcr"): "pmx/tcr",
+    # Field decoders: the ChirpStack Elsys codec's device is the ELT-2 HP (TTN: elsys/elt-2).
+    (CHIRPSTACK, "vendors/elsys/codecs/test_decode_elsys.json"): "elsys/elt-2",
 }
 
 
@@ -473,6 +475,13 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "sosMode": "sos_mode",
         "errorCode": "error_code",
         "error": NotOurs("akenza's text for the error code; the packet carries only the code"),
+    },
+    # Elsys (akenza names -> the Elsys payload document's names)
+    "elsys/ers-lite": {
+        "temperature": "temperature",
+        "humidity": "humidity",
+        "batteryVoltage": Scaled("vdd", 0.001),  # akenza in V, the payload in mV
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
     },
     # Field decoders (end)
     "cayenne/lpp": {

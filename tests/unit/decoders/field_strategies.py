@@ -41,7 +41,31 @@ _SOIL = {
     ("soil_moisture", 0): (0.0, 100.0, _SENSECAP_MILLI),
 }
 
+_ELSYS_T = (-3276.8, 3276.7, 0.1)
+_ELSYS_TEMPERATURE = {("air_temperature", 0): _ELSYS_T}
+_ELSYS_BASE = {
+    ("relative_humidity", 0): (0.0, 255.0, 1.0),
+    ("battery_voltage", 0): (0.0, 65.535, 0.001),
+}
+_ELSYS_ROOM = {("illuminance", 0): (0.0, 65535.0, 1.0), ("motion_count", 0): (0.0, 255.0, 1.0)}
+
 FIELD_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "elsys/ers-lite": _fixed(_ELSYS_TEMPERATURE, _ELSYS_BASE),
+    "elsys/ers": _fixed(_ELSYS_TEMPERATURE, {**_ELSYS_BASE, **_ELSYS_ROOM}),
+    "elsys/ers-co2": _fixed(
+        {("co2", 0): (0.0, 65535.0, 1.0)}, {**_ELSYS_TEMPERATURE, **_ELSYS_BASE, **_ELSYS_ROOM}
+    ),
+    "elsys/elt-2": _fixed(
+        _ELSYS_TEMPERATURE,
+        {
+            **_ELSYS_BASE,
+            ("air_temperature", 1): _ELSYS_T,
+            ("air_temperature", 2): _ELSYS_T,
+            ("air_pressure", 0): (0.0, 4294967.295, 0.001),
+            ("pulse_count", 0): (0.0, 4294967295.0, 1.0),
+            ("pulse_count", 1): (0.0, 4294967295.0, 1.0),
+        },
+    ),
     "sensecap/sensecaps2101-temp-humid": _fixed(dict([_T, _H])),
     "sensecap/sensecaps2102-light": _fixed({("illuminance", 0): (0.0, 200_000.0, 0.001)}),
     "sensecap/sensecaps2103-co2-temp-humid": _fixed(
