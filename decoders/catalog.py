@@ -13,6 +13,7 @@ from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
 from decoders.vendors.abeeway import abeeway_compact_tracker
 from decoders.vendors.adeunis import pulse_4
+from decoders.vendors.alpha_omega_technology import klax
 from decoders.vendors.bosch import tps110
 from decoders.vendors.browan import cd10, tbhh100, tbsl100
 from decoders.vendors.decentlab import (
@@ -39,6 +40,7 @@ from decoders.vendors.decentlab import (
 )
 from decoders.vendors.dragino import dds20_lb, ldds75, lds02, lht65, lht65n, lse01
 from decoders.vendors.elsys import elt_2, ers, ers_co2, ers_lite
+from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
@@ -62,6 +64,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cayenne_lpp.SPEC,
     abeeway_compact_tracker.SPEC,
     pulse_4.SPEC,
+    klax.SPEC,
     tps110.SPEC,
     cd10.SPEC,
     tbhh100.SPEC,
@@ -92,6 +95,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     lht65.SPEC,
     lht65n.SPEC,
     lse01.SPEC,
+    egk_lw20w00.SPEC,
     elt_2.SPEC,
     ers.SPEC,
     ers_co2.SPEC,

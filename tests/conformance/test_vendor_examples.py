@@ -330,6 +330,52 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "soilConductivity": "ec",
     },
     # Region decoders (end)
+    # City decoders 2 (begin)
+    "alpha-omega-technology/klax": {
+        **{
+            name: NotOurs(
+                "akenza splits the four filters into emits with the same field names, which a "
+                "name table cannot tell apart; klax.vectors.yaml checks all 16 values"
+            )
+            for name in (
+                "filterPositionActive",
+                "filterPositionUnit",
+                "dataPointValid",
+                "dataPoint1Valid",
+                "dataPoint2Valid",
+                "dataPoint3Valid",
+                "dataPoint",
+                "dataPoint1",
+                "dataPoint2",
+                "dataPoint3",
+            )
+        },
+        "batteryLevel": "header.batteryPerc",
+        "connectionTest": "header.connTest",
+        "registersConfigured": "header.configured",
+        "deviceType": NotOurs("akenza's constant label (SML_KLAX) for our `header.deviceType`"),
+        "payloadVersion": "header.version",
+        "readingMode": NotOurs("akenza's constant label (SML_MODE) for `header.meterType`"),
+        "serverID": "payloads.0.id",
+        "measurementInterval": "measureIntervalMin",
+        "appVersion": "appVersion",
+        "register1ID": "registers.0",
+        "register2ID": "registers.1",
+        **{f"registerFilter{n}Set": f"filters.{n - 1}.active" for n in range(1, 5)},
+        **{f"registerFilter{n}ID": f"filters.{n - 1}.id" for n in range(1, 5)},
+    },
+    "enginko/egk-lw20w00": {
+        "adc": "ADC",
+        "batteryLevel": "battery",
+        "distance": "distance1",
+        "fillLevel": "fillLevel",
+        "temperature": "temperature",
+        "syncID": "syncID",
+        "syncVersion": "syncVersion",
+        "applicationType": "applicationType",
+        "rfu": "rfu",
+    },
+    # City decoders 2 (end)
     "abeeway/abeeway-compact-tracker": {
         "demandMessage": "on_demand",
         "positionMessage": "periodic_position",
@@ -536,9 +582,12 @@ _MISSING = object()
 def _lookup(fields: Mapping[str, Any], path: str) -> Any:
     value: Any = fields
     for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]  # a list index, as in `payloads.0.id`
+        elif isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
             return _MISSING
-        value = value[part]
     return value
 
 

@@ -28,6 +28,14 @@ def _klax(draw: st.DrawFn) -> Sample:
 
 CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     "alpha-omega-technology/klax": _klax(),
+    "enginko/egk-lw20w00": fixed(
+        {
+            "distance": (0.0, 60000.0, 1.0),
+            "fill_level": (0.0, 100.0, 1.0),
+            "air_temperature": (-40.0, 85.0, 0.01),
+            "battery_level": (0.0, 100.0, 1.0),
+        }
+    ),
 }
 
 __all__ = ["CITY2_STRATEGIES", "fixed"]

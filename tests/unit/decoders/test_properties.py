@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from city2_strategies import CITY2_STRATEGIES
 from city_strategies import CITY_STRATEGIES
 from field_strategies import FIELD_STRATEGIES
 from hypothesis import HealthCheck, given, settings
@@ -94,6 +95,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     "browan/tbhh100": _tbhh100(),
     "cayenne/lpp": _cayenne(),
     **CITY_STRATEGIES,
+    **CITY2_STRATEGIES,
     **{
         module.SPEC.type_id: _decentlab(module.SENSORS)
         for module in (dl_pr26, dl_lp8p, dl_pm, dl_mbx)

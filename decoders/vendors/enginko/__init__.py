@@ -1,0 +1,1 @@
+"""enginko (MCF88) LoRaWAN sensors."""
