@@ -18,38 +18,51 @@ from storage.migrate import migrate
 from storage.registry import DeviceImport, create_api_key, find_organization, import_devices
 
 SEED = 1
-ORGS = (("Stadt Leipzig", "municipality"), ("Agrargenossenschaft Muldental", "farm"))
+# Owner per scenario site kind: the towns own their sensors and river gauges, a farm
+# cooperative its fields, a forestry its woods (names as in the Grafana fixtures).
+OWNERS = {
+    "town": ("Stadt Leipzig", "municipality"),
+    "river": ("Stadt Leipzig", "municipality"),
+    "farm": ("Agrargenossenschaft Muldental", "farm"),
+    "forest": ("Forstbetrieb Dübener Heide", "forestry"),
+}
 
 
 def _register_fleet(url: str, devices: int) -> tuple[str, str]:
-    """Register the simulated devices (every other one open data); returns (admin key, org key)."""
-    fleet = build_fleet(devices, SEED)
+    """Register the simulated irmd devices with type, position and owner (every other one
+    open data); returns (admin key, farm member key)."""
+    fleet = build_fleet(devices, SEED, "irmd")
     with psycopg.connect(url) as conn:
-        for name, kind in ORGS:
+        for name, kind in sorted(set(OWNERS.values())):
             conn.execute(
                 "INSERT INTO organizations (name, kind) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 (name, kind),
             )
-        for i, (name, _) in enumerate(ORGS):
+        for site_kind, (name, _) in OWNERS.items():
             org = find_organization(conn, name)
-            mine = [d for n, d in enumerate(fleet) if n % len(ORGS) == i]
             import_devices(
                 conn,
                 [
                     DeviceImport(
-                        dev_eui=d.dev_eui, name=d.name, type_id=d.spec.type_id,
-                        latitude=d.latitude, longitude=d.longitude, open_data=n % 2 == 0,
+                        dev_eui=d.dev_eui, name=d.name, type_id=d.type_id,
+                        latitude=d.latitude, longitude=d.longitude,
+                        altitude=d.place.elevation_m, open_data=d.index % 2 == 0,
+                        tags={"site": d.site, "kind": d.kind, "district": d.district},
                     )
-                    for n, d in enumerate(mine)
+                    for d in fleet.devices
+                    if d.site_kind == site_kind
                 ],
                 org.id,
             )  # fmt: skip
         admin = create_api_key(conn, find_organization(conn, "platform").id, "admin", "demo")
-        member = create_api_key(conn, find_organization(conn, ORGS[1][0]).id, "member", "demo")
+        farm = find_organization(conn, OWNERS["farm"][0])
+        member = create_api_key(conn, farm.id, "member", "demo")
     return admin, member
 
 
-def run_demo(data_dir: Path, api_port: int, devices: int, rate: float) -> None:
+def run_demo(
+    data_dir: Path, api_port: int, devices: int, history_days: float, speed: float
+) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     stack: list[object] = []
     children: list[subprocess.Popen[bytes]] = []
@@ -79,9 +92,10 @@ def run_demo(data_dir: Path, api_port: int, devices: int, rate: float) -> None:
         for name, args in (
             ("ingest", ["ingest"]),
             ("api", ["api", "--host", "127.0.0.1", "--port", str(api_port)]),
-            ("simulate", ["simulate", "--mqtt-url", broker.url, "--devices", str(devices),
-                          "--seed", str(SEED), "--rate", str(rate),
-                          "--faults", "dup=0.01,malformed=0.005"]),
+            ("simulate", ["simulate", "--scenario", "irmd", "--mqtt-url", broker.url,
+                          "--devices", str(devices), "--seed", str(SEED),
+                          "--backfill-days", str(history_days), "--speed", str(speed),
+                          "--faults", "dup=0.01,malformed=0.002", "--no-progress"]),
         ):  # fmt: skip
             with (logs / f"{name}.log").open("ab") as log:
                 children.append(subprocess.Popen([*exe, *args], env=env, stdout=log, stderr=log))
@@ -89,7 +103,8 @@ def run_demo(data_dir: Path, api_port: int, devices: int, rate: float) -> None:
         base = f"http://127.0.0.1:{api_port}"
         typer.echo(
             f"""
-smartregion demo is running ({devices} simulated devices, {rate} uplinks/s).
+smartregion demo is running: {devices} simulated devices of the Innovationsregion
+Mitteldeutschland, {history_days:g} days of history, then live at {speed:g}x real time.
 
   API docs      {base}/docs
   open data     {base}/v1/devices            (no key: open data only)

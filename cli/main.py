@@ -380,45 +380,60 @@ class SimFormat(StrEnum):
 
 @app.command()
 def simulate(
-    scenario: Annotated[str, typer.Option(help="Region scenario.")] = "irmd",
-    devices: Annotated[int, typer.Option(min=1, help="Number of devices.")] = 50,
+    scenario: Annotated[
+        str, typer.Option(help="Bundled scenario name (irmd) or a scenario TOML file.")
+    ] = "irmd",
+    devices: Annotated[int, typer.Option(min=1, max=65535, help="Number of devices.")] = 50,
     seed: Annotated[int, typer.Option(help="Same seed, same fleet and values.")] = 1,
     count: Annotated[int | None, typer.Option(min=1, help="Stop after N messages.")] = None,
-    duration: Annotated[float | None, typer.Option(min=0, help="Stop after SECONDS.")] = None,
-    rate: Annotated[float | None, typer.Option(min=0, help="Uplinks per second (paced).")] = None,
+    duration: Annotated[
+        float | None, typer.Option(min=0, help="Stop after SECONDS of wall-clock time.")
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option(min=0, help="Publish UPLINKS_PER_S (accelerated).")
+    ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(min=0, help="Simulated time per wall-clock time: 1 = real time."),
+    ] = None,
     fmt: Annotated[SimFormat, typer.Option("--format")] = SimFormat.ttn_v3,
     mqtt_url: Annotated[str | None, typer.Option(help="Publish here with QoS 1.")] = None,
     output: Annotated[Path | None, typer.Option(help="Write JSONL here instead.")] = None,
-    faults: Annotated[str | None, typer.Option(help="e.g. dup=0.01,malformed=0.001")] = None,
+    faults: Annotated[
+        str | None,
+        typer.Option(
+            help="Fault probabilities, e.g. dup=0.01,malformed=0.001. Known: dup, redelivery, "
+            "malformed, truncated, unknown_device, out_of_order, burst, gateway_outage."
+        ),
+    ] = None,
+    backfill_days: Annotated[
+        float | None,
+        typer.Option(min=0, help="D days of history ending now, as fast as possible."),
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr.")] = True,
 ) -> None:
-    """Publish a simulated fleet's uplinks to MQTT or write them as JSONL."""
-    from simulator.fleet import build_fleet, build_gateways
-    from simulator.publish import bounded, to_file, to_mqtt
-    from simulator.traffic import generate, parse_faults
+    """Publish a simulated region's uplinks to MQTT or write them as JSONL.
 
-    if scenario != "irmd":
-        raise fail(f"unknown scenario {scenario!r}; available: irmd")
-    if (mqtt_url is None) == (output is None):
-        raise fail("give exactly one of --mqtt-url URL or --output FILE.jsonl")
-    if count is None and duration is None and output is not None:
-        raise fail("writing a file needs --count or --duration")
+    Without a limit, publishing runs in real time until interrupted; with --count or
+    --duration it runs accelerated from now; --backfill-days writes history up to now.
+    """
+    from simulator.run import Options, SimulationError, run
+    from simulator.scenario import ScenarioError
+
+    options = Options(
+        scenario=scenario, devices=devices, seed=seed, count=count, duration=duration,
+        rate=rate, speed=speed, fmt=fmt.value, mqtt_url=mqtt_url, output=output,
+        faults=faults, backfill_days=backfill_days, progress=progress,
+    )  # fmt: skip
     try:
-        fault_rates = parse_faults(faults)
-    except ValueError as exc:
+        result = run(options)
+    except (SimulationError, ScenarioError, ValueError) as exc:
         raise fail(str(exc)) from None
-    fleet = build_fleet(devices, seed)
-    stream = bounded(
-        generate(fleet, build_gateways(seed), fmt.value, seed, fault_rates), count, duration
-    )
-    if output is not None:
-        counts = to_file(stream, output)
-    else:
-        assert mqtt_url is not None
-        try:
-            counts = to_mqtt(stream, mqtt_url, rate)
-        except (OSError, ValueError) as exc:
-            raise fail(f"cannot publish to {mqtt_url}: {exc}", 1) from None
-    typer.echo(json.dumps({"messages": sum(counts.values()), **counts}))
+    except OSError as exc:
+        raise fail(f"cannot deliver to {mqtt_url or output}: {exc}", 1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    typer.echo(json.dumps(result))
 
 
 @app.command()
@@ -427,13 +442,23 @@ def demo(
         Path, typer.Option(help="Where the demo keeps its database and broker.")
     ] = Path(".smartregion/demo"),
     api_port: Annotated[int, typer.Option(help="Port of the HTTP API.")] = 8000,
-    devices: Annotated[int, typer.Option(min=1, help="Simulated devices.")] = 40,
-    rate: Annotated[float, typer.Option(min=0.1, help="Uplinks per second.")] = 2.0,
+    devices: Annotated[
+        int, typer.Option(min=1, max=65535, help="Simulated devices of the irmd scenario.")
+    ] = 150,
+    history_days: Annotated[
+        float, typer.Option(min=0, help="Days of history published before going live.")
+    ] = 3.0,
+    speed: Annotated[
+        float, typer.Option(min=0.1, help="Live simulated time per wall-clock time.")
+    ] = 1.0,
 ) -> None:
     """Run the whole platform locally with zero configuration until Ctrl-C."""
     from cli.demo import run_demo
 
-    run_demo(data_dir.resolve(), api_port=api_port, devices=devices, rate=rate)
+    run_demo(
+        data_dir.resolve(), api_port=api_port, devices=devices, history_days=history_days,
+        speed=speed,
+    )  # fmt: skip
 
 
 @app.command()
