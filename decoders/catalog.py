@@ -44,7 +44,7 @@ from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.mclimate import ht_sensor
-from decoders.vendors.milesight_iot import em300_th, em500_co2, em500_smtc
+from decoders.vendors.milesight_iot import am308, em300_th, em500_co2, em500_smtc, vs133, wts506
 from decoders.vendors.netvox import r711, ra02a
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.pmx import tcr
@@ -106,6 +106,9 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     em300_th.SPEC,
     em500_co2.SPEC,
     em500_smtc.SPEC,
+    am308.SPEC,
+    vs133.SPEC,
+    wts506.SPEC,
     r711.SPEC,
     ra02a.SPEC,
     esp32_paxcounter.SPEC,

@@ -529,6 +529,16 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "batteryVoltage": Scaled("vdd", 0.001),  # akenza in V, the payload in mV
         "batteryLevel": AKENZA_BATTERY_LEVEL,
     },
+    # Milesight (akenza names -> the user guides' channel names; `{topic}` is akenza's line)
+    "milesight-iot/vs133": {
+        "totalCounterIn": "{topic}.total_in",
+        "totalCounterOut": "{topic}.total_out",
+        "periodicCounterIn": "{topic}.period_in",
+        "periodicCounterOut": "{topic}.period_out",
+        **{f"region{n}Count": f"region_{n}_count" for n in range(1, 5)},
+        **{f"region{n}AvgDwell": f"region_{n}_avg_dwell" for n in range(1, 5)},
+        **{f"region{n}MaxDwell": f"region_{n}_max_dwell" for n in range(1, 5)},
+    },
     # Field decoders (end)
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
@@ -634,13 +644,14 @@ def _check_field(
     *,
     decimals_tolerance: bool,
     channel: Any = None,
+    topic: Any = None,
 ) -> str | None:
     """Compare one source field; returns the our-side field name it covered, if any."""
     type_id, source, description = ids
     if isinstance(target, NotOurs):
         return None
     path, factor = (target.path, target.factor) if isinstance(target, Scaled) else (target, 1.0)
-    path = path.format(channel=channel)
+    path = path.format(channel=channel, topic=topic)
     ours = _lookup(decoded.fields, path)
     if isinstance(ours, (int, float)) and not isinstance(ours, bool):
         ours = ours * factor
@@ -715,6 +726,7 @@ def compare(type_id: str, device: Mapping[str, Any], case: Mapping[str, Any]) ->
                 names[name],
                 decimals_tolerance=True,
                 channel=emit["data"].get("channel"),
+                topic=emit.get("topic"),
             )
     return outcome
 

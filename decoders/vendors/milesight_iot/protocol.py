@@ -7,11 +7,17 @@ channels it has in any order. Common ones: 0x01 0x75 battery level (uint8, %), 0
 temperature (int16 / 10, °C), 0x04 0x68 humidity (uint8 / 2, %). Each model's table lists
 the pairs its guide defines; an unknown pair cannot be skipped (its length is unknown), so it
 is an error.
+
+A channel may carry several values (a people counter's in and out counts, a rain gauge's total
+and counter): its table entry is then a tuple of `Channel`s read one after the other, each
+optionally grouped under a field (`line_1: {total_in: ...}`) and with its own reading channel.
+A channel whose layout names its own fields (a dwell-time record names its region) uses
+`parse`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +34,10 @@ class Channel:
     signed: bool = False
     divisor: float = 1.0
     quantity: str | None = None
+    channel: int = 0  # the Reading's channel (several sensors of one quantity)
+    group: str | None = None  # nest the field under this name
+    hex: bool = False  # an identifier (serial number): the bytes as a hex string
+    parse: Callable[[bytes], Mapping[str, Any]] | None = None  # fields named by the data
 
     def value(self, data: bytes) -> float:
         """The guide's conversion of the channel's data bytes."""
@@ -47,7 +57,12 @@ BATTERY = Channel("battery", 1, quantity="battery_level")
 TEMPERATURE = Channel("temperature", 2, signed=True, divisor=10, quantity="air_temperature")
 HUMIDITY = Channel("humidity", 1, divisor=2, quantity="relative_humidity")
 
-Table = Mapping[tuple[int, int], Channel]
+Entry = Channel | tuple[Channel, ...]
+Table = Mapping[tuple[int, int], Entry]
+
+
+def _parts(entry: Entry) -> tuple[Channel, ...]:
+    return entry if isinstance(entry, tuple) else (entry,)
 
 
 def decode(table: Table, payload: bytes) -> Decoded:
@@ -66,17 +81,24 @@ def decode(table: Table, payload: bytes) -> Decoded:
         if offset + 2 > len(payload):
             raise PayloadLengthError(expected=offset + 2, got=len(payload))
         key = (payload[offset], payload[offset + 1])
-        channel = table.get(key)
-        if channel is None:
+        entry = table.get(key)
+        if entry is None:
             raise ReservedValueError(f"channel 0x{key[0]:02x} type 0x{key[1]:02x} is not defined")
-        end = offset + 2 + channel.size
-        if end > len(payload):
-            raise PayloadLengthError(expected=end, got=len(payload))
-        value = channel.value(payload[offset + 2 : end])
-        fields[channel.name] = value
-        if channel.quantity is not None:
-            readings.append(Reading(channel.quantity, float(value)))
-        offset = end
+        offset += 2
+        for channel in _parts(entry):
+            end = offset + channel.size
+            if end > len(payload):
+                raise PayloadLengthError(expected=end, got=len(payload))
+            data = payload[offset:end]
+            offset = end
+            if channel.parse is not None:
+                fields.update(channel.parse(data))
+                continue
+            value: Any = data.hex() if channel.hex else channel.value(data)
+            target = fields if channel.group is None else fields.setdefault(channel.group, {})
+            target[channel.name] = value
+            if channel.quantity is not None:
+                readings.append(Reading(channel.quantity, float(value), channel.channel))
     return Decoded(fields=fields, readings=tuple(readings))
 
 
@@ -86,13 +108,20 @@ def encode(table: Table, readings: Sequence[Reading]) -> bytes:
     Raises:
         ValueError: a reading no channel of the model carries, or a value out of range.
     """
-    wanted = {r.quantity: r.value for r in readings if r.channel == 0}
+    wanted = {(r.quantity, r.channel): r.value for r in readings}
     if len(wanted) != len(readings):
-        raise ValueError("Milesight channels carry one value per quantity, on channel 0")
+        raise ValueError("one value per (quantity, channel)")
     body = bytearray()
-    for key, channel in table.items():
-        if channel.quantity in wanted:
-            body += bytes(key) + channel.data(wanted.pop(channel.quantity))
+    for key, entry in table.items():
+        parts = _parts(entry)
+        carried = [(c.quantity, c.channel) for c in parts if c.quantity is not None]
+        if not carried or not any(k in wanted for k in carried):
+            continue
+        if not all(k in wanted for k in carried) or any(c.parse for c in parts):
+            raise ValueError(f"channel {bytes(key).hex()} needs all of {carried}")
+        body += bytes(key)
+        for c in parts:
+            body += c.data(wanted.pop((c.quantity, c.channel)) if c.quantity else 0.0)
     if wanted:
         raise ValueError(f"no channel of this model carries {sorted(wanted)}")
     return bytes(body)
@@ -100,4 +129,6 @@ def encode(table: Table, readings: Sequence[Reading]) -> bytes:
 
 def quantities(table: Table) -> frozenset[str]:
     """Every canonical quantity a model's table can produce (for its DecoderSpec)."""
-    return frozenset(c.quantity for c in table.values() if c.quantity is not None)
+    return frozenset(
+        c.quantity for entry in table.values() for c in _parts(entry) if c.quantity is not None
+    )

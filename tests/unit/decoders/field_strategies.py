@@ -49,7 +49,24 @@ _ELSYS_BASE = {
 }
 _ELSYS_ROOM = {("illuminance", 0): (0.0, 65535.0, 1.0), ("motion_count", 0): (0.0, 255.0, 1.0)}
 
+_MS = {
+    ("battery_level", 0): (0.0, 100.0, 1.0),
+    ("air_temperature", 0): (-40.0, 85.0, 0.1),
+    ("relative_humidity", 0): (0.0, 100.0, 0.5),
+    ("air_pressure", 0): (300.0, 1100.0, 0.1),
+}
+_VS133_LINE = {("people_count", c): (0.0, 65535.0, 1.0) for c in range(8)}
+
 FIELD_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "milesight-iot/vs133": _fixed(_VS133_LINE),
+    "milesight-iot/am308": _fixed(
+        {("co2", 0): (0.0, 65535.0, 1.0)},
+        {**_MS, ("pm2_5", 0): (0.0, 1000.0, 1.0), ("pm10", 0): (0.0, 1000.0, 1.0)},
+    ),
+    "milesight-iot/wts506": _fixed(
+        {("wind_speed", 0): (0.0, 60.0, 0.1)},
+        {**_MS, ("wind_direction", 0): (0.0, 360.0, 0.1)},
+    ),
     "elsys/ers-lite": _fixed(_ELSYS_TEMPERATURE, _ELSYS_BASE),
     "elsys/ers": _fixed(_ELSYS_TEMPERATURE, {**_ELSYS_BASE, **_ELSYS_ROOM}),
     "elsys/ers-co2": _fixed(

@@ -1,0 +1,63 @@
+"""Milesight AM308: indoor ambience monitor (temperature, humidity, PIR, light, CO2, TVOC,
+pressure, HCHO, PM2.5, PM10, O3).
+
+Source: Milesight "AM300 Series User Guide", section "Uplink Packets" (https://resource.
+milesight.com/milesight/iot/document/am300-series-user-guide-en.pdf), the channel format of
+`protocol.py`, little-endian, on fPort 85: 01 75 battery (%), 03 67 temperature (int16 / 10
+°C), 04 68 humidity (uint8 / 2 %), 05 00 PIR (0 idle, 1 triggered; 05 6a activity level,
+uint16, in early firmware), 06 cb light level (0-5), 07 7d CO2 (ppm), 08 7d TVOC (IAQ level,
+uint16 / 100), 09 73 barometric pressure (uint16 / 10 hPa), 0a 7d HCHO (uint16 / 100 mg/m3),
+0b 7d PM2.5 (ug/m3), 0c 7d PM10 (ug/m3), 0d 7d O3 (uint16 / 100 ppm), 0e 01 buzzer status,
+ff basic information. TVOC and O3 are an index and ppm, which the vocabulary's ppb/ug/m3
+quantities do not take without assumptions, so they stay fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.vendors.milesight_iot import protocol
+from decoders.vendors.milesight_iot.protocol import Channel
+from decoders.vendors.milesight_iot.vs133 import BASIC
+
+TABLE: protocol.Table = {
+    **BASIC,
+    (0x01, 0x75): protocol.BATTERY,
+    (0x03, 0x67): protocol.TEMPERATURE,
+    (0x04, 0x68): protocol.HUMIDITY,
+    (0x05, 0x00): Channel("pir", 1),
+    (0x05, 0x6A): Channel("activity", 2),
+    (0x06, 0xCB): Channel("light_level", 1),
+    (0x07, 0x7D): Channel("co2", 2, quantity="co2"),
+    (0x08, 0x7D): Channel("tvoc", 2, divisor=100),
+    (0x09, 0x73): Channel("pressure", 2, divisor=10, quantity="air_pressure"),
+    (0x0A, 0x7D): Channel("hcho", 2, divisor=100),
+    (0x0B, 0x7D): Channel("pm2_5", 2, quantity="pm2_5"),
+    (0x0C, 0x7D): Channel("pm10", 2, quantity="pm10"),
+    (0x0D, 0x7D): Channel("o3", 2, divisor=100),
+    (0x0E, 0x01): Channel("beep", 1),
+}
+
+
+def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - self-describing channels
+    """Decode one AM308 uplink."""
+    return protocol.decode(TABLE, payload)
+
+
+def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
+    """Build the fPort 85 uplink that decodes to `readings` (for the simulator)."""
+    return 85, protocol.encode(TABLE, readings)
+
+
+SPEC = DecoderSpec(
+    type_id="milesight-iot/am308",
+    vendor="Milesight",
+    model="AM308",
+    category="smart_city",
+    f_ports=frozenset(),
+    quantities=protocol.quantities(TABLE),
+    source="Milesight AM300 Series User Guide, Uplink Packets (resource.milesight.com)",
+    decode=decode,
+    encode=encode,
+)
