@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.grafana import grafana_app
 from cli.logging import configure_logging
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(devices_app, name="devices")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
 app.add_typer(decoders_app, name="decoders")
+app.add_typer(grafana_app, name="grafana")
 
 
 class OrgKind(StrEnum):
