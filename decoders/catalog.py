@@ -38,7 +38,18 @@ from decoders.vendors.decentlab import (
     dl_zn1,
     dl_zn2,
 )
-from decoders.vendors.dragino import dds20_lb, ldds75, lds02, lht65, lht65n, lse01
+from decoders.vendors.dragino import (
+    dds20_lb,
+    ldds75,
+    lds02,
+    lgt92,
+    lht65,
+    lht65n,
+    llms01,
+    lse01,
+    lsnpk01,
+    lsph01,
+)
 from decoders.vendors.elsys import elt_2, ers, ers_co2, ers_lite
 from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
@@ -95,6 +106,10 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     lht65.SPEC,
     lht65n.SPEC,
     lse01.SPEC,
+    lgt92.SPEC,
+    llms01.SPEC,
+    lsnpk01.SPEC,
+    lsph01.SPEC,
     egk_lw20w00.SPEC,
     elt_2.SPEC,
     ers.SPEC,

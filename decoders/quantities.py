@@ -132,6 +132,7 @@ _ALL: tuple[Quantity, ...] = (
     _q("soil_phosphorus", "mg/kg", "Soil phosphorus content (P)", 0, 10_000),
     _q("soil_potassium", "mg/kg", "Soil potassium content (K)", 0, 10_000),
     _q("leaf_wetness", "%", "Leaf wetness", 0, 100),
+    _q("leaf_temperature", "Cel", "Leaf surface temperature", -40, 80),
     _q(
         "stem_diameter_change", "um", "Stem or trunk diameter change (dendrometer)", -20_000, 20_000
     ),

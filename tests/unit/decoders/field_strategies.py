@@ -57,7 +57,37 @@ _MS = {
 }
 _VS133_LINE = {("people_count", c): (0.0, 65535.0, 1.0) for c in range(8)}
 
+_DRAGINO_BAT = {("battery_voltage", 0): (0.0, 16.383, 0.001)}
+
 FIELD_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "dragino/lsph01": _fixed(
+        {
+            **_DRAGINO_BAT,
+            ("soil_ph", 0): (0.0, 14.0, 0.01),
+            ("soil_temperature", 0): (-40.0, 80.0, 0.1),
+        }
+    ),
+    "dragino/llms01": _fixed(
+        {
+            **_DRAGINO_BAT,
+            ("leaf_wetness", 0): (0.0, 100.0, 0.1),
+            ("leaf_temperature", 0): (-40.0, 80.0, 0.1),
+        }
+    ),
+    "dragino/lsnpk01": _fixed(
+        {
+            **_DRAGINO_BAT,
+            **{(q, 0): (0.0, 65535.0, 1.0) for q in ("soil_nitrogen", "soil_phosphorus")},
+            ("soil_potassium", 0): (0.0, 65535.0, 1.0),
+        }
+    ),
+    "dragino/lgt92": _fixed(
+        {
+            **_DRAGINO_BAT,
+            ("latitude", 0): (0.001, 90.0, 1e-6),
+            ("longitude", 0): (-180.0, 180.0, 1e-6),
+        }
+    ),
     "milesight-iot/vs133": _fixed(_VS133_LINE),
     "milesight-iot/am308": _fixed(
         {("co2", 0): (0.0, 65535.0, 1.0)},

@@ -17,6 +17,7 @@ from decoders.catalog import PYTHON_DECODERS
 
 HELPER_MODULES = {  # shared code, no device of its own
     "decoders.vendors.decentlab.protocol",
+    "decoders.vendors.dragino.probe",
     "decoders.vendors.elsys.protocol",
     "decoders.vendors.milesight_iot.protocol",
     "decoders.vendors.sensecap.protocol",
