@@ -78,9 +78,12 @@ def start_mosquitto(workdir: Path, port: int | None = None) -> Mosquitto:
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     conf = workdir / "mosquitto.conf"
+    # Started as root, mosquitto switches to the `mosquitto` account, which cannot write
+    # into a root-owned private folder: its sessions would silently not survive a restart.
+    run_as = "user root\n" if os.geteuid() == 0 else ""
     conf.write_text(
         MOSQUITTO_CONF.read_text()
-        + f"\nlistener {port} 127.0.0.1\npersistence_location {workdir}/\n"
+        + f"\nlistener {port} 127.0.0.1\npersistence_location {workdir}/\n{run_as}"
     )
     log = workdir / "mosquitto.log"
     with log.open("ab") as out:

@@ -67,6 +67,7 @@ class Consumer:
         url = options.url
         if url.username:
             self.client.set_auth_credentials(url.username, url.password)
+        self.client.reconnect_delay = 2  # gmqtt retries forever; its default waits 6 s
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_qos0_message

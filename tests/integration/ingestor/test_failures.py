@@ -138,3 +138,29 @@ def test_killed_ingestor_loses_nothing_and_duplicates_nothing(
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+async def test_broker_restart_is_survived(
+    database_url: str, db: psycopg.Connection, tmp_path: Path
+) -> None:
+    """A restarted broker keeps the persistent session; the ingestor reconnects by itself."""
+    from cli.localstack import start_mosquitto
+
+    broker = start_mosquitto(tmp_path / "mqtt")
+    app = f"restart-{uuid.uuid4().hex[:6]}"
+    before, before_msgs = batch_of_uplinks(50, app)
+    while_down, while_down_msgs = batch_of_uplinks(50, app)
+    try:
+        async with running_ingestor(database_url, broker.url) as task:
+            await apublish(broker.url, before_msgs)
+            await wait_for(lambda: stored(db, before) == 50, what="uplinks before the restart")
+            broker.stop()  # clean shutdown: mosquitto saves its sessions
+            broker = start_mosquitto(tmp_path / "mqtt", port=broker.port)
+            await apublish(broker.url, while_down_msgs)
+            await wait_for(
+                lambda: stored(db, while_down) == 50, timeout=60, what="uplinks after the restart"
+            )
+        assert task.result()["uplink_decoded"] + task.result()["uplink_raw"] >= 100
+    finally:
+        broker.stop()
+    assert stored(db, before) == 50 and stored(db, while_down) == 50
