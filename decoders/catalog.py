@@ -54,6 +54,7 @@ from decoders.vendors.elsys import elt_2, ers, ers_co2, ers_lite
 from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
+from decoders.vendors.laird import rs1xx_temp_rh_sensor
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.milesight_iot import am308, em300_th, em500_co2, em500_smtc, vs133, wts506
 from decoders.vendors.netvox import r711, ra02a
@@ -118,6 +119,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
     ht_sensor.SPEC,
+    rs1xx_temp_rh_sensor.SPEC,
     em300_th.SPEC,
     em500_co2.SPEC,
     em500_smtc.SPEC,

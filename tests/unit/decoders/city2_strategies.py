@@ -28,6 +28,9 @@ def _klax(draw: st.DrawFn) -> Sample:
 
 CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     "alpha-omega-technology/klax": _klax(),
+    "laird/rs1xx-temp-rh-sensor": fixed(
+        {"air_temperature": (-127.99, 127.99, 0.01), "relative_humidity": (0.0, 255.99, 0.01)}
+    ),
     "enginko/egk-lw20w00": fixed(
         {
             "distance": (0.0, 60000.0, 1.0),

@@ -1,0 +1,1 @@
+"""Laird Connectivity (Sentrius RS1xx sensors)."""
