@@ -164,3 +164,59 @@ async def test_broker_restart_is_survived(
     finally:
         broker.stop()
     assert stored(db, before) == 50 and stored(db, while_down) == 50
+
+
+def test_three_ingestors_share_one_subscription_one_killed(
+    database_url: str, broker: Broker, db: psycopg.Connection, tmp_path: Path
+) -> None:
+    """`$share/<group>/…`: the load is split, and a killed member's messages come back."""
+    group = f"g{uuid.uuid4().hex[:6]}"
+    base_env = {
+        **os.environ,
+        "SMARTREGION_DATABASE_URL": database_url,
+        "SMARTREGION_MQTT_URL": broker.url,
+        "SMARTREGION_MQTT_SHARE_GROUP": group,
+        "SMARTREGION_BATCH_SIZE": "100",
+    }
+
+    def start(name: str) -> subprocess.Popen[bytes]:
+        log = tmp_path / f"{name}.log"
+        before = log.read_text().count("subscribed") if log.exists() else 0
+        env = {**base_env, "SMARTREGION_MQTT_CLIENT_ID": f"{group}-{name}"}
+        with log.open("ab") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "cli.main", "ingest"], env=env, stdout=out, stderr=out
+            )
+        deadline = time.monotonic() + 20
+        while log.read_text().count("subscribed") <= before:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        return proc
+
+    procs = {name: start(name) for name in ("a", "b", "c")}
+    euis, messages = batch_of_uplinks(3000, f"share-{group}")
+    publisher = threading.Thread(target=publish, args=(broker.url, messages))
+    publisher.start()
+    deadline = time.monotonic() + 20
+    while stored(db, euis) < 300 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    procs["b"].send_signal(signal.SIGKILL)
+    procs["b"].wait(timeout=10)
+    publisher.join(timeout=60)
+    procs["b"] = start("b")  # back with its session: its unacknowledged share returns
+    try:
+        deadline = time.monotonic() + 60
+        while stored(db, euis) < len(euis) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert stored(db, euis) == len(euis)
+    finally:
+        for proc in procs.values():
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            assert proc.wait(timeout=30) == 0
+    worked = [
+        name
+        for name in ("a", "c")
+        if "uplink_raw" in (tmp_path / f"{name}.log").read_text().split("drained")[-1]
+    ]
+    assert len(worked) == 2, "both surviving members took a share"
