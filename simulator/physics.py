@@ -209,7 +209,7 @@ class Region:
             spread *= 0.7
         dew = self.daily_mean_temperature(p, t) - spread
         rh = 100.0 * _saturation(min(dew, temp)) / _saturation(temp)
-        return min(max(rh + 1.0 * self.noise(p, t, 2), 12.0), 100.0)
+        return min(max(rh + 1.0 * self.noise(p, t, 2), 12.0), 98.0)  # sensors saturate
 
     def air_pressure(self, p: Place, t: float) -> float:
         sea = 1014.0 + 9.0 * self.synoptic(t) + 3.0 * math.sin(2 * math.pi * t / (9.1 * DAY))
