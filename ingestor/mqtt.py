@@ -44,9 +44,15 @@ class BrokerOptions:
 class Consumer:
     """One broker connection that delivers `Incoming` messages and takes acknowledgements."""
 
-    def __init__(self, options: BrokerOptions, deliver: Callable[[Incoming], None]) -> None:
+    def __init__(
+        self,
+        options: BrokerOptions,
+        deliver: Callable[[Incoming], None],
+        on_reconnect: Callable[[], None] | None = None,
+    ) -> None:
         self.options = options
         self.deliver = deliver
+        self.on_reconnect = on_reconnect
         self.generation = 0
         self.connected = asyncio.Event()
         self.accepting = True
@@ -130,6 +136,8 @@ class Consumer:
         if self.generation > 1:
             self.reconnects += 1
             logger.info("reconnected", extra={"generation": self.generation})
+            if self.on_reconnect is not None:
+                self.on_reconnect()
         self.connected.set()
 
     def _on_disconnect(self, _client: Any, _packet: Any, exc: Any = None) -> None:

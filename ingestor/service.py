@@ -57,12 +57,18 @@ class Ingestor:
                 receive_maximum=settings.mqtt_receive_maximum,
                 session_expiry_s=settings.mqtt_session_expiry_s,
             ),
-            self.queue.put_nowait,
+            self._receive,
+            on_reconnect=self.metrics.reconnects.inc,
         )
+        self.metrics.track_backlog(self.queue.qsize)
         self.on_commit = on_commit
         self.organization_id: int | None = None
         self.quantity_ids: dict[str, int] = {}
         self.counts: Counter[str] = Counter()
+
+    def _receive(self, item: Incoming) -> None:
+        self.metrics.received.inc()
+        self.queue.put_nowait(item)
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Connect, then write batches until `stop`; drain, acknowledge and disconnect."""
@@ -144,7 +150,10 @@ class Ingestor:
                 counts = await self._write_singly(parsed)
                 break
         committed = time.monotonic()
+        self.metrics.batches.inc()
         self.metrics.commit_seconds.observe(committed - started)
+        for item in items:
+            self.metrics.receive_to_commit_seconds.observe(committed - item.arrived_monotonic)
         self.metrics.count(counts)
         self.counts.update(counts)
         acked = sum(self.consumer.ack(item) for item in items)

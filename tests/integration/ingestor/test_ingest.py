@@ -357,3 +357,33 @@ async def test_status_updates_battery_and_margin(
     ).fetchone()  # type: ignore[misc]
     assert battery == pytest.approx(64.5)
     assert margin == pytest.approx(7)
+
+
+async def test_prometheus_metrics_count_what_happened(
+    database_url: str, broker: Broker, db: psycopg.Connection
+) -> None:
+    import httpx
+
+    from cli.localstack import free_port
+
+    port = free_port()
+    eui = random_eui()
+    good = render(uplink(eui, b"\x01"), "ttn-v3")
+    bad = ("v3/app@ttn/devices/x/up", b"{broken")
+    async with running_ingestor(database_url, broker.url, metrics_port=port):
+        await apublish(broker.url, [good, bad])
+        await wait_for(lambda: uplink_count(db, eui) == 1, what="the uplink")
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    values = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert values["smartregion_ingest_received_total"] == 2
+    assert values['smartregion_ingest_messages_total{outcome="dead_letter"}'] == 1
+    assert values['smartregion_ingest_messages_total{outcome="uplink_raw"}'] == 1
+    assert values["smartregion_ingest_batches_total"] >= 1
+    assert values["smartregion_ingest_receive_to_commit_seconds_count"] == 2
+    assert "smartregion_ingest_backlog" in values
+    assert "secret" not in text and "postgresql://" not in text
