@@ -15,17 +15,24 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 import psycopg
 from prometheus_client import start_http_server
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from ingestor.gapfill import StorageApi, fill_gaps
 from ingestor.metrics import Metrics
 from ingestor.mqtt import BrokerOptions, Consumer
 from ingestor.pipeline import Incoming, Parsed, build_batch, parse_one, sightings
 from ingestor.settings import IngestSettings
 from storage.pool import open_pool
-from storage.registry import ensure_organization, load_quantity_ids, register_devices
+from storage.registry import (
+    ensure_organization,
+    load_quantity_ids,
+    newest_uplink_of_application,
+    register_devices,
+)
 from storage.rows import Batch, DeadLetterRow
 from storage.writer import write_batch
 
@@ -58,13 +65,14 @@ class Ingestor:
                 session_expiry_s=settings.mqtt_session_expiry_s,
             ),
             self._receive,
-            on_reconnect=self.metrics.reconnects.inc,
+            on_reconnect=self._reconnected,
         )
         self.metrics.track_backlog(self.queue.qsize)
         self.on_commit = on_commit
         self.organization_id: int | None = None
         self.quantity_ids: dict[str, int] = {}
         self.counts: Counter[str] = Counter()
+        self.gapfill: asyncio.Task[int] | None = None
 
     def _receive(self, item: Incoming) -> None:
         self.metrics.received.inc()
@@ -74,12 +82,41 @@ class Ingestor:
         """Connect, then write batches until `stop`; drain, acknowledge and disconnect."""
         if not await self.consumer.connect(stop):
             return
+        self.fill_gaps()
         if ready is not None:
             ready.set()
         try:
             await self.write(stop)
         finally:
+            if self.gapfill is not None:
+                self.gapfill.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.gapfill
             await self.consumer.disconnect()
+
+    def _reconnected(self) -> None:
+        self.metrics.reconnects.inc()
+        self.fill_gaps()
+
+    def fill_gaps(self) -> None:
+        """After every (re)connect, fetch what TTN's storage integration holds that we missed."""
+        s = self.settings
+        if s.ttn_api_url is None or s.ttn_api_key is None:
+            return
+        if self.gapfill is not None and not self.gapfill.done():
+            return
+        api = StorageApi(
+            str(s.ttn_api_url),
+            s.ttn_api_key.get_secret_value(),
+            max_age=timedelta(hours=s.ttn_gapfill_max_hours),
+        )
+        self.gapfill = asyncio.create_task(
+            fill_gaps(api, s.gapfill_applications(), self._newest, self._receive)
+        )
+
+    async def _newest(self, application_id: str) -> datetime | None:
+        async with self.pool.connection() as conn:
+            return await newest_uplink_of_application(conn, application_id)
 
     async def write(self, stop: asyncio.Event) -> None:
         """Collect batches and write them until stopped, then drain what was received."""

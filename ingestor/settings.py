@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, AnyUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_TOPICS = [
@@ -33,8 +33,13 @@ class IngestSettings(BaseSettings):
     default_organization: str = "community"  # owner of devices registered on first sight
     metrics_port: int | None = None  # Prometheus exporter; off when unset
     drain_timeout_s: float = Field(15.0, gt=0)
+    # TTN gap-fill through the Storage Integration (TTN's MQTT is QoS 0 without sessions)
+    ttn_api_url: AnyHttpUrl | None = None  # e.g. https://eu1.cloud.thethings.network
+    ttn_api_key: SecretStr | None = None
+    ttn_applications: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ttn_gapfill_max_hours: float = Field(48.0, gt=0)
 
-    @field_validator("mqtt_topics", mode="before")
+    @field_validator("mqtt_topics", "ttn_applications", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -47,6 +52,17 @@ class IngestSettings(BaseSettings):
         if value.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
             raise ValueError("SMARTREGION_MQTT_URL must start with mqtt:// or mqtts://")
         return value
+
+    def gapfill_applications(self) -> list[str]:
+        """TTN applications to gap-fill: configured, else those named in the topic filters."""
+        if self.ttn_applications:
+            return list(self.ttn_applications)
+        apps = []
+        for topic in self.mqtt_topics:
+            parts = topic.split("/")
+            if len(parts) > 1 and parts[0] == "v3" and parts[1] not in ("+", "#"):
+                apps.append(parts[1])  # "app@tenant" is the id the API wants, minus the tenant
+        return [a.split("@")[0] for a in dict.fromkeys(apps)]
 
     def subscriptions(self) -> list[str]:
         if not self.mqtt_share_group:

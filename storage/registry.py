@@ -249,3 +249,15 @@ async def resolve_gateways(
 async def load_quantity_ids(conn: AsyncConnection) -> dict[str, int]:
     cur = await conn.execute("SELECT name, id FROM quantities")
     return dict(await cur.fetchall())
+
+
+async def newest_uplink_of_application(
+    conn: AsyncConnection, application_id: str, source: str = "ttn-v3"
+) -> datetime | None:
+    """When the newest uplink of a network-server application arrived (for gap-filling)."""
+    cur = await conn.execute(
+        "SELECT max(last_seen_at) FROM devices WHERE application_id = %s AND source = %s",
+        (application_id, source),
+    )
+    row = await cur.fetchone()
+    return row[0] if row else None
