@@ -97,7 +97,8 @@ async def test_missed_uplinks_are_fetched_after_connecting_and_stored_once(
     after = StorageIntegration.requests[1]["query"]["after"][0]  # type: ignore[index]
     newest = scalar(
         db,
-        "SELECT max(received_at) FROM uplinks u JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = %s",
+        "SELECT max(received_at) FROM uplinks u JOIN devices d ON d.id = u.device_id "
+        "WHERE d.dev_eui = %s",
         (EUI,),
     )
     assert after.startswith(newest.strftime("%Y-%m-%dT%H:%M:%S"))  # the newest uplink we hold
