@@ -496,7 +496,7 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
     },
     "sensecap/sensecapt1000-tracker-ab": {
         "batteryLevel": "battery",
-        "collectTime": Scaled("utc_time", 1000),  # akenza in ms, the packet in s
+        "collectTime": "timestamp",  # ms; the packet's `utc_time` is in s
         "motionId": "motion_segment_number",
         "startMovementEvent": "start_moving_event",
         "endMovementEvent": "end_movement_event",

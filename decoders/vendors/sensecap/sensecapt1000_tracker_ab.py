@@ -21,7 +21,8 @@ T1000_payload/) and the T1000-A/B User Guide. A payload is one or more packets, 
 * 0x11 positioning status and sensor (13 bytes): status, event status, UTC time,
   temperature, light, battery.
 
-The payload carries its own measurement time (UTC), so readings carry `time`. Ports 192 and
+The payload carries its own measurement time (UTC seconds, `utc_time`; `timestamp` is the same
+instant in milliseconds, as SenseCAP's decoder reports it), so readings carry `time`. Ports 192 and
 199 are the LoRa Edge GNSS/Wi-Fi engine's raw frames (T1000-C/D), which only LoRa Cloud
 decodes; they are rejected as unknown ports here.
 """
@@ -213,6 +214,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:
     time = None
     if "utc_time" in fields:
         time = datetime.fromtimestamp(fields["utc_time"], tz=UTC)
+        fields["timestamp"] = fields["utc_time"] * 1000  # ms, as SenseCAP's decoder reports it
     readings = tuple(
         Reading(quantity, float(fields[name]), time=time)
         for name, quantity in _READINGS
