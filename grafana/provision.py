@@ -148,11 +148,7 @@ def provision(
         upsert_dashboard(api, dashboard, report)
     logger.info(
         "grafana provisioned",
-        extra={
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        },
+        extra={"grafana_created": report.created, "grafana_updated": report.updated},
     )
     return report
 

@@ -315,6 +315,12 @@ def apply(conn: Any) -> None:
     cursor.execute(CREATE_VIEWS)
     seed_device_types(conn)
     cursor.execute(f"GRANT SELECT ON {', '.join(VIEWS)} TO smartregion_reader")
+    # The Apache edition's rollup views (0005) call rollup_watermark(), which reads
+    # rollup_state with the caller's rights: the reader needs the watermarks (no data).
+    cursor.execute(
+        "DO $$ BEGIN IF to_regclass('rollup_state') IS NOT NULL THEN "
+        "GRANT SELECT ON rollup_state TO smartregion_reader; END IF; END $$"
+    )
 
 
 def rollback(conn: Any) -> None:
