@@ -18,7 +18,9 @@ One refresh:
    the hourly watermark is in.
 
 Every step replaces a range (DELETE + INSERT in one transaction), so a refresh is idempotent
-and can be interrupted at any point.
+and can be interrupted at any point. Rows go in ordered by series, so a series' buckets
+share heap pages: one device's 30 days hourly or a region's 90 days daily read a few
+pages instead of one page per bucket (perf: 614 -> ~10 heap blocks for 720 buckets).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ SELECT time_bucket(INTERVAL '1 hour', time), device_id, quantity_id, channel,
 FROM readings
 WHERE NOT flagged AND time >= %(start)s AND time < %(end)s
 GROUP BY 1, 2, 3, 4
+ORDER BY 2, 3, 4, 1
 """
 
 DAILY_FROM_HOURLY = """
@@ -60,6 +63,7 @@ SELECT time_bucket(INTERVAL '1 day', bucket), device_id, quantity_id, channel,
 FROM readings_hourly_store
 WHERE bucket >= %(start)s AND bucket < %(end)s
 GROUP BY 1, 2, 3, 4
+ORDER BY 2, 3, 4, 1
 """
 
 CHUNK_COUNTERS = """

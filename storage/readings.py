@@ -374,7 +374,8 @@ async def latest_of_devices(
 ) -> list[DeviceLatestRow]:
     """One page of visible devices (by EUI) with the newest value of each of their series.
 
-    Reads the `readings_latest` side table: one index probe per device, flat in table size.
+    Reads the `readings_latest` side table (one row per series), never the hypertable; the
+    sort is on integers (text sorts under a locale collation cost 15 ms for 5000 rows).
     """
     visible, params = scope.devices("d")
     condition, more = _device_filter(where or DeviceFilter())
@@ -382,20 +383,19 @@ async def latest_of_devices(
     query = sql.SQL(
         """
         WITH page AS (
-            SELECT d.id, d.dev_eui, d.name FROM devices d
+            SELECT d.id, d.dev_eui, d.name, row_number() OVER (ORDER BY d.dev_eui) AS n
+            FROM devices d
             WHERE {visible} AND {condition}
               AND (%(after)s::text IS NULL OR d.dev_eui > %(after)s)
             ORDER BY d.dev_eui
             LIMIT %(limit)s
         )
-        SELECT p.dev_eui, p.name, x.quantity, x.unit, x.channel, x.time, x.value, x.flagged
+        SELECT p.dev_eui, p.name, q.name AS quantity, q.unit, r.channel, r.time, r.value,
+               r.flagged
         FROM page p
-        LEFT JOIN LATERAL (
-            SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
-            FROM readings_latest r JOIN quantities q ON q.id = r.quantity_id
-            WHERE r.device_id = p.id AND {quantity_ids}
-        ) x ON true
-        ORDER BY p.dev_eui, x.quantity, x.channel
+        LEFT JOIN readings_latest r ON r.device_id = p.id AND {quantity_ids}
+        LEFT JOIN quantities q ON q.id = r.quantity_id
+        ORDER BY p.n, r.quantity_id, r.channel
         """
     ).format(visible=visible, condition=condition, quantity_ids=QUANTITY_IDS)
     cur = conn.cursor(row_factory=class_row(DeviceLatestRow))
@@ -650,7 +650,7 @@ async def map_latest(
           AND (%(quantity)s::text IS NULL OR q.name = %(quantity)s)
           AND (%(west)s::float8 IS NULL OR d.longitude BETWEEN %(west)s AND %(east)s)
           AND (%(south)s::float8 IS NULL OR d.latitude BETWEEN %(south)s AND %(north)s)
-        ORDER BY d.dev_eui, q.name, l.channel
+        ORDER BY d.dev_eui COLLATE "C", l.quantity_id, l.channel
         LIMIT %(limit)s
         """
     ).format(visible=visible)

@@ -120,7 +120,26 @@ def csv_response(header: list[str], rows: Iterable[Iterable[Any]], filename: str
 
 
 def geojson_response(body: Mapping[str, Any]) -> Response:
-    return Response(orjson.dumps(body), media_type=GEOJSON)
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type=GEOJSON)
+
+
+def with_headers(out: Response, carrier: Response, link: str | None = None) -> Response:
+    """Carry the headers dependencies set on the injected Response (rate limit) over to `out`."""
+    for name, value in carrier.headers.items():
+        if name.lower() not in ("content-length", "content-type"):
+            out.headers[name] = value
+    if link:
+        out.headers["Link"] = link
+    return out
+
+
+def fast_json(body: Any, media_type: str = "application/json") -> Response:
+    """Serialize plain dicts and lists with orjson, skipping response-model validation.
+
+    For the large answers on the hot paths (thousands of readings); the route's
+    response_model still documents the shape, and the tests check the two agree.
+    """
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type=media_type)
 
 
 def _cell(value: Any) -> Any:

@@ -16,6 +16,7 @@ from api.routes.common import (
     as_utc,
     choose_format,
     csv_response,
+    fast_json,
     geojson_response,
     next_link,
     owner_for,
@@ -24,6 +25,7 @@ from api.routes.common import (
     parse_tags,
     require_authenticated,
     url_for_path,
+    with_headers,
     write_owner,
 )
 from api.schemas import (
@@ -37,7 +39,6 @@ from api.schemas import (
     DeviceUpdate,
     LatestReading,
     RadioDayPublic,
-    SeriesReading,
 )
 from decoders import CATALOG
 from storage import api_registry
@@ -254,39 +255,45 @@ async def latest_of_visible_devices(
         limit=limit,
         where=device_filter(type, category, None, q, tag, bbox),
     )
-    items: dict[str, DeviceLatestItem] = {}
+    items: dict[str, dict[str, Any]] = {}
     for r in rows:
         item = items.get(r.dev_eui)
         if item is None:
-            item = items[r.dev_eui] = DeviceLatestItem(dev_eui=r.dev_eui, name=r.name, readings=[])
+            item = items[r.dev_eui] = {"dev_eui": r.dev_eui, "name": r.name, "readings": []}
         if r.quantity is not None and r.time is not None and r.value is not None:
-            item.readings.append(
-                LatestReading(
-                    quantity=r.quantity,
-                    value=r.value,
-                    unit=r.unit or "",
-                    time=r.time,
-                    channel=r.channel or 0,
-                    flagged=bool(r.flagged),
-                )
+            item["readings"].append(
+                {
+                    "quantity": r.quantity,
+                    "value": r.value,
+                    "unit": r.unit or "",
+                    "time": r.time,
+                    "channel": r.channel or 0,
+                    "flagged": bool(r.flagged),
+                }
             )
     link = next_link(request, settings, next(reversed(items))) if len(items) == limit else None
     if choose_format(request, format, ("json", "csv")) == "csv":
         out = csv_response(
             ["dev_eui", "name", "quantity", "channel", "time", "value", "unit", "flagged"],
             (
-                (i.dev_eui, i.name, r.quantity, r.channel, r.time, r.value, r.unit, r.flagged)
+                (
+                    i["dev_eui"],
+                    i["name"],
+                    r["quantity"],
+                    r["channel"],
+                    r["time"],
+                    r["value"],
+                    r["unit"],
+                    r["flagged"],
+                )
                 for i in items.values()
-                for r in i.readings
+                for r in i["readings"]
             ),
             "latest.csv",
         )
-        if link:
-            out.headers["Link"] = link
-        return out
-    if link:
-        response.headers["Link"] = link
-    return list(items.values())
+    else:
+        out = fast_json(list(items.values()))
+    return with_headers(out, response, link)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DevicePublic)
@@ -383,6 +390,7 @@ async def device_latest(dev_eui: DevEuiPath, conn: ConnDep, caller: CallerDep) -
 )
 async def device_readings(
     request: Request,
+    response: Response,
     dev_eui: DevEuiPath,
     conn: ConnDep,
     caller: CallerDep,
@@ -438,25 +446,20 @@ async def device_readings(
             ),
             f"{row.dev_eui}.csv",
         )
-    return DeviceReadings(
-        dev_eui=row.dev_eui,
-        bucket=kind,
-        agg=None if kind == "raw" else agg,
-        start=window_from,
-        end=window_to,
-        truncated=len(points) > limit,
-        readings=[
-            SeriesReading(
-                quantity=p.quantity,
-                channel=p.channel,
-                time=p.time,
-                value=p.value,
-                unit=p.unit,
-                flagged=p.flagged,
-            )
+    body = {
+        "dev_eui": row.dev_eui,
+        "bucket": kind,
+        "agg": None if kind == "raw" else agg,
+        "from": window_from,
+        "to": window_to,
+        "truncated": len(points) > limit,
+        "readings": [
+            {"quantity": p.quantity, "channel": p.channel, "time": p.time, "value": p.value,
+             "unit": p.unit, "flagged": p.flagged}
             for p in points[:limit]
         ],
-    )
+    }  # fmt: skip
+    return with_headers(fast_json(body), response)
 
 
 STALE_MINIMUM = timedelta(minutes=15)

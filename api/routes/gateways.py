@@ -66,7 +66,9 @@ async def list_visible_gateways(
     caller: CallerDep,
     settings: SettingsDep,
     public: bool | None = None,
-    after: Annotated[int | None, Query(ge=0, description="cursor from the Link header")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=2_147_483_647, description="cursor from the Link header")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     format: Annotated[

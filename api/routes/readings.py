@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import CallerDep, ConnDep
 from api.errors import InvalidParameterError
@@ -15,18 +15,13 @@ from api.routes.common import (
     as_utc,
     choose_format,
     csv_response,
+    fast_json,
     parse_bbox,
     parse_quantities,
     parse_tags,
+    with_headers,
 )
-from api.schemas import (
-    AggregateReading,
-    MapCollection,
-    MapFeature,
-    MapProperties,
-    Point,
-    RegionAggregate,
-)
+from api.schemas import MapCollection, RegionAggregate
 from decoders import CATALOG
 from storage.readings import DeviceFilter, map_latest, region_aggregate
 
@@ -39,6 +34,7 @@ CATEGORIES = tuple(sorted({spec.category for spec in CATALOG.values()}))
 
 @router.get("/latest", response_model=MapCollection)
 async def read_map(
+    response: Response,
     conn: ConnDep,
     caller: CallerDep,
     quantity: Annotated[
@@ -48,7 +44,7 @@ async def read_map(
         str | None, Query(description="west,south,east,north in WGS84 degrees (RFC 7946 order)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000,
-) -> MapCollection:
+) -> Any:
     """GeoJSON of the newest reading per visible, located device (one feature per series)."""
     names = parse_quantities([quantity] if quantity is not None else None)
     if names is not None and len(names) > 1:
@@ -60,30 +56,34 @@ async def read_map(
         bbox=parse_bbox(bbox),
         limit=limit,
     )
-    return MapCollection(
-        features=[
-            MapFeature(
-                id=f"{p.dev_eui}/{p.quantity}/{p.channel}",
-                geometry=Point(coordinates=[p.longitude, p.latitude]),
-                properties=MapProperties(
-                    dev_eui=p.dev_eui,
-                    name=p.name,
-                    quantity=p.quantity,
-                    channel=p.channel,
-                    value=p.value,
-                    unit=p.unit,
-                    time=p.time,
-                    flagged=p.flagged,
-                ),
-            )
+    body = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": f"{p.dev_eui}/{p.quantity}/{p.channel}",
+                "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
+                "properties": {
+                    "dev_eui": p.dev_eui,
+                    "name": p.name,
+                    "quantity": p.quantity,
+                    "channel": p.channel,
+                    "value": p.value,
+                    "unit": p.unit,
+                    "time": p.time,
+                    "flagged": p.flagged,
+                },
+            }
             for p in points
-        ]
-    )
+        ],
+    }
+    return with_headers(fast_json(body), response)
 
 
 @router.get("/aggregate", response_model=RegionAggregate, responses=alternative_content("csv"))
 async def read_aggregate(
     request: Request,
+    response: Response,
     conn: ConnDep,
     caller: CallerDep,
     quantity: Annotated[
@@ -148,22 +148,23 @@ async def read_aggregate(
             ((p.quantity, p.time, p.value, p.unit, p.samples, p.devices) for p in points[:limit]),
             "aggregate.csv",
         )
-    return RegionAggregate(
-        bucket=bucket,
-        agg=agg,
-        start=window_from,
-        end=window_to,
-        devices=max((p.devices for p in points), default=0),
-        truncated=len(points) > limit,
-        readings=[
-            AggregateReading(
-                quantity=p.quantity,
-                unit=p.unit,
-                time=p.time,
-                value=p.value,
-                samples=p.samples,
-                devices=p.devices,
-            )
+    body = {
+        "bucket": bucket,
+        "agg": agg,
+        "from": window_from,
+        "to": window_to,
+        "devices": max((p.devices for p in points), default=0),
+        "truncated": len(points) > limit,
+        "readings": [
+            {
+                "quantity": p.quantity,
+                "unit": p.unit,
+                "time": p.time,
+                "value": p.value,
+                "samples": p.samples,
+                "devices": p.devices,
+            }
             for p in points[:limit]
         ],
-    )
+    }
+    return with_headers(fast_json(body), response)
