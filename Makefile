@@ -29,3 +29,8 @@ demo: setup
 
 clean:
 	rm -rf .smartregion .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate grafana/dashboards/*.json from the generator (grafana/boards/); commit the result.
+.PHONY: grafana
+grafana:
+	$(PY) -m grafana.generate
