@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.bench import bench_app
 from cli.grafana import grafana_app
 from cli.logging import configure_logging
 
@@ -31,6 +32,7 @@ app.add_typer(devices_app, name="devices")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(keys_app, name="keys")
 app.add_typer(decoders_app, name="decoders")
+app.add_typer(bench_app, name="bench")
 app.add_typer(grafana_app, name="grafana")
 
 
@@ -99,7 +101,7 @@ def ingest() -> None:
     from ingestor.settings import IngestSettings
 
     try:
-        settings = IngestSettings()  # type: ignore[call-arg]
+        settings = IngestSettings()
     except ValidationError as exc:
         raise fail(_settings_problem(exc)) from None
     asyncio.run(run(settings))
@@ -466,8 +468,11 @@ def demo(
 @app.command()
 def reprocess(
     device: Annotated[str | None, typer.Option("--device", help="Only this DevEUI.")] = None,
+    dead_letters: Annotated[
+        bool, typer.Option("--dead-letters", help="Also parse dead letters again.")
+    ] = False,
 ) -> None:
-    """Decode stored raw uplinks again with the current decoders and device types."""
+    """Decode stored uplinks again (and dead letters) with the current decoders and types."""
     from cli.device_file import normalize_eui
     from ingestor.reprocess import reprocess as run_reprocess
 
@@ -478,6 +483,14 @@ def reprocess(
         except ValueError as exc:
             raise fail(str(exc)) from None
     result = asyncio.run(run_reprocess(database_url(), eui))
+    if dead_letters:
+        from ingestor.reprocess import reprocess_dead_letters
+
+        org = os.environ.get("SMARTREGION_DEFAULT_ORGANIZATION", "community")
+        result |= {
+            f"dead_letters_{k}": v
+            for k, v in asyncio.run(reprocess_dead_letters(database_url(), org)).items()
+        }
     typer.echo(json.dumps(result))
 
 

@@ -6,10 +6,19 @@ from collections import Counter
 
 import decoders
 from decoders.quantities import is_plausible
+from ingestor.pipeline import Incoming, build_batch, parse_one, sightings
 from storage.pool import open_pool
-from storage.registry import load_quantity_ids
+from storage.registry import ensure_organization, load_quantity_ids, register_devices
 from storage.rows import ReadingRow
-from storage.uplinks import Redecoded, devices_for_reprocess, replace_decodes, uplinks_page
+from storage.uplinks import (
+    Redecoded,
+    dead_letters_page,
+    delete_dead_letters,
+    devices_for_reprocess,
+    replace_decodes,
+    uplinks_page,
+)
+from storage.writer import write_batch
 
 
 def _type_for(type_id: str | None, hint: str | None) -> str | None:
@@ -59,4 +68,42 @@ async def reprocess(database_url: str, dev_eui: str | None = None) -> dict[str, 
                         conn, device.id, decodes, quantity_ids
                     )
                     after = page[-1].received_at
+    return dict(counts)
+
+
+async def reprocess_dead_letters(
+    database_url: str, default_organization: str = "community"
+) -> dict[str, int]:
+    """Parse dead letters again with the current envelope parsers.
+
+    A message that parses now goes through the normal pipeline (register, decode,
+    idempotent write) and leaves `dead_letters` in the same transaction; one that still
+    does not parse stays, with its original reason.
+    """
+    counts: Counter[str] = Counter()
+    async with open_pool(database_url, max_size=1, name="reprocess") as pool:
+        async with pool.connection() as conn:
+            quantity_ids = await load_quantity_ids(conn)
+            organization_id = await ensure_organization(conn, default_organization)
+        after = 0
+        while True:
+            async with pool.connection() as conn, conn.transaction():
+                page = await dead_letters_page(conn, after)
+                if not page:
+                    break
+                after = page[-1].id
+                parsed = [
+                    parse_one(Incoming(d.topic, bytes(d.payload), arrived_at=d.received_at))
+                    for d in page
+                ]
+                recovered = [(d, p) for d, p in zip(page, parsed, strict=True) if p.error is None]
+                counts["still_dead"] += len(page) - len(recovered)
+                if not recovered:
+                    continue
+                good = [p for _, p in recovered]
+                devices = await register_devices(conn, sightings(good), organization_id)
+                batch = build_batch(good, devices, quantity_ids, counts)
+                await write_batch(conn, batch, devices, quantity_ids, organization_id)
+                await delete_dead_letters(conn, [d.id for d, _ in recovered])
+                counts["recovered"] += len(recovered)
     return dict(counts)

@@ -110,3 +110,28 @@ async def replace_decodes(
             (device_id,),
         )
     return written
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    id: int
+    received_at: datetime
+    topic: str
+    payload: bytes
+    reason: str
+
+
+async def dead_letters_page(
+    conn: AsyncConnection, after_id: int, limit: int = 500
+) -> list[DeadLetter]:
+    cur = conn.cursor(row_factory=class_row(DeadLetter))
+    await cur.execute(
+        "SELECT id, received_at, topic, payload, reason FROM dead_letters WHERE id > %s "
+        "ORDER BY id LIMIT %s",
+        (after_id, limit),
+    )
+    return await cur.fetchall()
+
+
+async def delete_dead_letters(conn: AsyncConnection, ids: Sequence[int]) -> None:
+    await conn.execute("DELETE FROM dead_letters WHERE id = ANY(%s)", (list(ids),))

@@ -1,0 +1,1 @@
+"""Benchmarks behind `smartregion bench` and `make bench`: they print figures, never assert."""

@@ -1,0 +1,298 @@
+"""`smartregion bench ingest`: how fast the ingestor stores uplinks with ack after commit.
+
+One run, one JSON object (DESIGN's contract):
+- drain: a QoS 1 backlog of simulated TTN uplinks queued for the ingestor's persistent
+  session (published with mosquitto_pub, the C client), then drained into TimescaleDB;
+- live: the simulator publishing at a target rate while the ingestor runs; p99 of
+  receive-to-commit latency per message;
+- copy: raw binary COPY of the same reading rows into a copy of the readings table;
+- naive: paho-mqtt + json + one autocommit INSERT per reading, the script people write first;
+- lost / duplicated: stored uplinks against what was published.
+Everything runs on 127.0.0.1 in a scratch database and a private broker, removed afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from pydantic import AnyUrl, SecretStr
+
+from cli.localstack import start_mosquitto
+from ingestor.pipeline import Incoming
+from ingestor.service import run
+from ingestor.settings import IngestSettings
+from netserver import render
+from simulator.fleet import build_fleet
+from simulator.traffic import uplinks
+from storage.migrate import migrate
+
+TOPIC = "v3/bench@ttn/devices/bench/up"
+
+
+@dataclass(frozen=True)
+class Plan:
+    admin_url: str
+    uplinks: int = 100_000
+    devices: int = 1000
+    live_rate: float = 5000.0
+    live_seconds: float = 15.0
+    naive_uplinks: int = 1500
+    batch_size: int = 2000
+
+
+def _db_url(admin_url: str, name: str) -> str:
+    return f"{admin_url.rpartition('/')[0]}/{name}"
+
+
+def backlog(count: int, devices: int, start: datetime, seed: int) -> tuple[list[bytes], set[str]]:
+    """`count` distinct TTN uplinks (with version_ids) of the irmd fleet from `start` on."""
+    fleet = build_fleet(devices, seed)
+    bodies: list[bytes] = []
+    euis: set[str] = set()
+    for _, uplink in uplinks(fleet, start.timestamp()):
+        bodies.append(render(uplink, "ttn-v3")[1])
+        euis.add(uplink.dev_eui)
+        if len(bodies) >= count:
+            break
+    return bodies, euis
+
+
+def publish_backlog(broker_port: int, bodies: Iterable[bytes]) -> int:
+    """Queue the backlog through the C client; one message per line."""
+    exe = shutil.which("mosquitto_pub")
+    if exe is None:
+        raise RuntimeError("mosquitto_pub not found (Debian package mosquitto-clients)")
+    proc = subprocess.Popen(
+        [exe, "-h", "127.0.0.1", "-p", str(broker_port), "-q", "1", "-t", TOPIC, "-l",
+         "-i", f"bench-pub-{uuid.uuid4().hex[:6]}"],
+        stdin=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdin is not None
+    n = 0
+    for body in bodies:
+        proc.stdin.write(body + b"\n")
+        n += 1
+    proc.stdin.close()
+    if proc.wait(timeout=600) != 0:
+        raise RuntimeError("mosquitto_pub failed")
+    return n
+
+
+class Timeline:
+    """Collects commit observations from the ingestor."""
+
+    def __init__(self) -> None:
+        self.committed = 0
+        self.first_arrival: float | None = None
+        self.last_commit = 0.0
+        self.latencies: list[float] = []
+
+    def __call__(self, items: Sequence[Incoming], committed: float) -> None:
+        self.committed += len(items)
+        first = min(i.arrived_monotonic for i in items)
+        if self.first_arrival is None or first < self.first_arrival:
+            self.first_arrival = first
+        self.last_commit = committed
+        self.latencies.extend(committed - i.arrived_monotonic for i in items)
+
+    def rate(self) -> float:
+        if self.first_arrival is None or self.committed == 0:
+            return 0.0
+        return self.committed / max(self.last_commit - self.first_arrival, 1e-9)
+
+    def p99_ms(self) -> float:
+        if len(self.latencies) < 2:
+            return 0.0
+        return statistics.quantiles(self.latencies, n=100)[98] * 1000
+
+
+async def _ingest_until(settings: IngestSettings, expected: int, timeline: Timeline,
+                        timeout: float) -> None:  # fmt: skip
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run(settings, stop=stop, ready=ready, on_commit=timeline))
+    deadline = time.monotonic() + timeout
+    while timeline.committed < expected and time.monotonic() < deadline and not task.done():
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+
+
+async def _create_session(settings: IngestSettings) -> None:
+    """Connect once so the broker keeps a persistent session that queues the backlog."""
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run(settings, stop=stop, ready=ready))
+    await ready.wait()
+    stop.set()
+    await task
+
+
+def _settings(
+    db_url: str, broker_url: str, client_id: str, batch: int, topic: str = TOPIC
+) -> IngestSettings:
+    return IngestSettings(
+        database_url=SecretStr(db_url),
+        mqtt_url=AnyUrl(broker_url),
+        mqtt_client_id=client_id,
+        mqtt_topics=[topic],
+        batch_size=batch,
+        batch_max_wait_s=0.2,
+        mqtt_receive_maximum=min(65535, batch * 4),
+    )
+
+
+def _uplink_counts(db_url: str, euis: set[str], since: datetime) -> tuple[int, int]:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "SELECT count(*), count(DISTINCT (u.device_id, u.received_at)) FROM uplinks u "
+            "JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = ANY(%s) "
+            "AND u.received_at >= %s",
+            (sorted(euis), since),
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def copy_rate(db_url: str) -> tuple[float, int, float]:
+    """Binary COPY of the stored reading rows into a twin of `readings`; rows/s."""
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT time, device_id, quantity_id, channel, value, flagged FROM readings"
+        ).fetchall()
+        uplinks = conn.execute("SELECT count(*) FROM uplinks").fetchone()
+        conn.execute("CREATE TABLE copy_bench (LIKE readings INCLUDING ALL)")
+        conn.execute(
+            "SELECT create_hypertable('copy_bench', 'time', "
+            "chunk_time_interval => interval '7 days')"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for i in range(0, len(rows), 10_000):
+                with cur.copy("COPY copy_bench FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(["timestamptz", "int4", "int2", "int2", "float8", "bool"])
+                    for row in rows[i : i + 10_000]:
+                        copy.write_row(row)
+                conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE copy_bench")
+        conn.commit()
+    readings_per_uplink = len(rows) / max(int(uplinks[0]) if uplinks else 1, 1)
+    return len(rows) / elapsed, len(rows), readings_per_uplink
+
+
+def naive_rate(db_url: str, broker_port: int, bodies: list[bytes]) -> float:
+    """paho + json + one autocommit INSERT per reading, in a subprocess."""
+    script = Path(__file__).with_name("naive_ingest.py")
+    proc = subprocess.Popen(
+        [sys.executable, str(script), db_url, str(broker_port), TOPIC, str(len(bodies))],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(1.5)  # subscribed
+    publish_backlog(broker_port, iter(bodies))
+    out, _ = proc.communicate(timeout=900)
+    return float(json.loads(out.strip().splitlines()[-1])["uplinks_per_s"])
+
+
+def run_bench(plan: Plan) -> dict[str, Any]:
+    name = f"smartregion_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(plan.admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = _db_url(plan.admin_url, name)
+    workdir = Path(tempfile.mkdtemp(prefix="smartregion-bench-"))
+    broker = start_mosquitto(workdir / "mosquitto")
+    try:
+        migrate(db_url)
+        start = datetime.now(UTC) - timedelta(days=20)
+        bodies, drain_euis = backlog(plan.uplinks, plan.devices, start, seed=11)
+
+        # drain
+        drain_client = f"bench-drain-{uuid.uuid4().hex[:6]}"
+        settings = _settings(db_url, broker.url, drain_client, plan.batch_size)
+        asyncio.run(_create_session(settings))
+        published = publish_backlog(broker.port, bodies)
+        del bodies
+        drain = Timeline()
+        asyncio.run(_ingest_until(settings, published, drain, timeout=600))
+        stored, distinct = _uplink_counts(db_url, drain_euis, start)
+
+        # live: the simulator publishing at a target rate, the ingestor keeping up
+        live = Timeline()
+        live_count = int(plan.live_rate * plan.live_seconds)
+        live_settings = _settings(
+            db_url, broker.url, f"bench-live-{uuid.uuid4().hex[:6]}", plan.batch_size,
+            topic="v3/+/devices/+/up",
+        )  # fmt: skip
+        publisher: subprocess.Popen[bytes] | None = None
+
+        live_started = datetime.now(UTC) - timedelta(minutes=1)
+
+        async def live_run() -> None:
+            nonlocal publisher
+            stop, ready = asyncio.Event(), asyncio.Event()
+            task = asyncio.create_task(run(live_settings, stop=stop, ready=ready, on_commit=live))
+            await ready.wait()
+            publisher = subprocess.Popen(
+                [sys.executable, "-m", "cli.main", "simulate", "--devices", str(plan.devices),
+                 "--seed", "12", "--count", str(live_count), "--rate", str(plan.live_rate),
+                 "--mqtt-url", broker.url, "--format", "ttn-v3"],
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            deadline = time.monotonic() + plan.live_seconds * 4 + 30
+            while live.committed < live_count and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            stop.set()
+            await task
+
+        asyncio.run(live_run())
+        if publisher is not None:
+            publisher.wait(timeout=60)
+        live_euis = {d.dev_eui for d in build_fleet(plan.devices, 12).devices}
+        live_stored, live_distinct = _uplink_counts(db_url, live_euis, live_started)
+
+        copy_rows_per_s, _, readings_per_uplink = copy_rate(db_url)
+        naive_bodies, _ = backlog(plan.naive_uplinks, 100, start - timedelta(days=5), seed=13)
+        naive_uplinks_per_s = naive_rate(db_url, broker.port, naive_bodies)
+
+        drain_rate = drain.rate()
+        return {
+            "drain_uplinks_per_s": round(drain_rate),
+            "drain_uplinks": published,
+            "live_uplinks_per_s": round(live.rate()),
+            "live_offered_per_s": plan.live_rate,
+            "live_p99_commit_ms": round(live.p99_ms(), 1),
+            "copy_rows_per_s": round(copy_rows_per_s),
+            "readings_per_uplink": round(readings_per_uplink, 2),
+            "naive_uplinks_per_s": round(naive_uplinks_per_s, 1),
+            "ratio_to_copy": round(drain_rate * readings_per_uplink / copy_rows_per_s, 3),
+            "ratio_to_naive": round(drain_rate / max(naive_uplinks_per_s, 1e-9), 1),
+            "lost": (published - distinct) + (live_count - live_distinct),
+            "duplicated": (stored - distinct) + (live_stored - live_distinct),
+        }
+    finally:
+        broker.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        with (
+            contextlib.suppress(psycopg.Error),
+            psycopg.connect(plan.admin_url, autocommit=True) as admin,
+        ):
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

@@ -1,0 +1,29 @@
+"""`smartregion bench ingest|query`: benchmarks that print one JSON object of figures."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Annotated
+
+import typer
+
+bench_app = typer.Typer(help="Benchmarks (print one JSON object).", no_args_is_help=True)
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    uplinks: Annotated[int, typer.Option(min=1000, help="Backlog size to drain.")] = 100_000,
+    live_rate: Annotated[float, typer.Option(help="Offered live uplinks/s.")] = 5000.0,
+    live_seconds: Annotated[float, typer.Option(help="Length of the live run.")] = 15.0,
+) -> None:
+    """Drain, live, COPY and naive-baseline figures for the ingestor."""
+    from benchmarks.ingest import Plan, run_bench
+
+    admin = os.environ.get(
+        "SMARTREGION_BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    figures = run_bench(
+        Plan(admin, uplinks=uplinks, live_rate=live_rate, live_seconds=live_seconds)
+    )
+    typer.echo(json.dumps(figures))
