@@ -10,10 +10,11 @@ One refresh:
    hour from raw readings, then move the watermark there. The current hour stays live: the
    view aggregates raw readings at and above the watermark.
 2. late data further back: each chunk of `readings` whose write counters
-   (pg_stat_user_tables) moved since the last refresh and that lies below the recent window
-   is recomputed whole. This catches backfills (`simulate --backfill-days`, `reprocess`).
-   A `deep` refresh recomputes the newest 7 days regardless (the live chunk's counters
-   always move, so they cannot tell a late reading inside it).
+   (pg_stat_user_tables) moved since the last refresh is recomputed whole, once it ended
+   more than 7 days ago. This catches backfills (`simulate --backfill-days`, `reprocess`).
+   The live chunk's counters move with every batch, so they cannot tell a late reading
+   inside it: a `deep` refresh (every 60th periodic run, i.e. hourly by default)
+   recomputes the newest 7 days and every changed chunk.
 3. daily: recompute from the hourly store (24 rows per series-day, not raw), up to the day
    the hourly watermark is in.
 
@@ -144,10 +145,17 @@ async def _refresh(
         hourly_start = min(hourly_wm, hour_target) - window
     hourly_ranges = [(hourly_start, hour_target)] if hourly_start < hour_target else []
 
-    # 2. chunks with late writes below that window
+    # 2. chunks with late writes below that window. The live chunk's counters move with
+    # every batch, so outside deep runs only chunks that ended before the deep window are
+    # looked at; a changed chunk left for later keeps its old mark until it is handled.
+    new_marks = {chunk: changes for chunk, (_, _, changes) in chunks.items()}
     if not full and hourly_wm is not None:
+        recent_floor = hour_target - DEEP_WINDOW
         for chunk, (range_start, range_end, changes) in chunks.items():
             if marks.get(chunk) == changes or range_start >= hourly_start:
+                continue
+            if not deep and range_end > recent_floor:
+                new_marks[chunk] = marks.get(chunk, -1)
                 continue
             hourly_ranges.append((range_start, min(range_end, hourly_start)))
     hourly_ranges = _merge(hourly_ranges)
@@ -177,7 +185,7 @@ async def _refresh(
     report.ranges["readings_daily"] = daily_ranges
     report.daily_until = daily_until
 
-    await _save_marks(conn, chunks)
+    await _save_marks(conn, chunks, new_marks)
     return report
 
 
@@ -231,7 +239,9 @@ async def _chunk_marks(conn: AsyncConnection[Any]) -> dict[str, int]:
 
 
 async def _save_marks(
-    conn: AsyncConnection[Any], chunks: dict[str, tuple[datetime, datetime, int]]
+    conn: AsyncConnection[Any],
+    chunks: dict[str, tuple[datetime, datetime, int]],
+    marks: dict[str, int],
 ) -> None:
     async with conn.transaction():
         await conn.execute("DELETE FROM rollup_chunk_marks")
@@ -239,7 +249,7 @@ async def _save_marks(
         await cur.executemany(
             "INSERT INTO rollup_chunk_marks (chunk, range_start, range_end, changes) "
             "VALUES (%s::regclass, %s, %s, %s)",
-            [(name, s, e, changes) for name, (s, e, changes) in chunks.items()],
+            [(name, s, e, marks[name]) for name, (s, e, _) in chunks.items()],
         )
 
 
