@@ -30,6 +30,10 @@ demo: setup
 clean:
 	rm -rf .smartregion .pytest_cache .mypy_cache .ruff_cache
 
+# Slow (loads 20 M readings on first use); never part of `make test`.
+bench: setup
+	$(VENV)/bin/smartregion bench query
+
 # Regenerate grafana/dashboards/*.json from the generator (grafana/boards/); commit the result.
 .PHONY: grafana
 grafana:

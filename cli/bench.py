@@ -27,3 +27,31 @@ def bench_ingest(
         Plan(admin, uplinks=uplinks, live_rate=live_rate, live_seconds=live_seconds)
     )
     typer.echo(json.dumps(figures))
+
+
+@bench_app.command("query")
+def bench_query(
+    devices: Annotated[int, typer.Option(min=10, help="Devices in the data set.")] = 1000,
+    steps: Annotated[int, typer.Option(min=10, help="Timestamps per device (36 min).")] = 4000,
+    requests: Annotated[int, typer.Option(min=20, help="Timed requests per query.")] = 200,
+    database: Annotated[str, typer.Option(help="Benchmark database (created).")] = (
+        "smartregion_bench"
+    ),
+    reload: Annotated[bool, typer.Option(help="Load afresh even if data is there.")] = False,
+) -> None:
+    """p95 through HTTP of latest-all, 30 d hourly, region 90 d daily, map (>= 20 M readings)."""
+    from benchmarks.bench_query import run
+
+    admin = os.environ.get(
+        "SMARTREGION_BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    figures = run(
+        admin,
+        database=database,
+        devices=devices,
+        steps=steps,
+        requests=requests,
+        reload=reload,
+        log=lambda line: typer.echo(line, err=True),
+    )
+    typer.echo(json.dumps(figures))

@@ -24,8 +24,8 @@ import httpx
 import psycopg
 import pytest
 import schemathesis
-from fastapi import FastAPI
 from anyio.from_thread import start_blocking_portal
+from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from pydantic import SecretStr
 from schemathesis.checks import not_a_server_error
