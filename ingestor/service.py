@@ -21,6 +21,7 @@ import psycopg
 from prometheus_client import start_http_server
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from ingestor.devices import DeviceCache
 from ingestor.gapfill import StorageApi, fill_gaps
 from ingestor.metrics import Metrics
 from ingestor.mqtt import BrokerOptions, Consumer
@@ -73,6 +74,7 @@ class Ingestor:
         self.quantity_ids: dict[str, int] = {}
         self.counts: Counter[str] = Counter()
         self.gapfill: asyncio.Task[int] | None = None
+        self.devices = DeviceCache(settings.device_cache_ttl_s)
 
     def _receive(self, item: Incoming) -> None:
         self.metrics.received.inc()
@@ -208,11 +210,14 @@ class Ingestor:
                     conn, self.settings.default_organization
                 )
                 self.quantity_ids = await load_quantity_ids(conn)
-            devices = await register_devices(conn, sightings(parsed), self.organization_id)
+            devices, missing = self.devices.split(sightings(parsed))
+            fetched = await register_devices(conn, missing, self.organization_id)
+            devices.update(fetched)
             batch = build_batch(parsed, devices, self.quantity_ids, counts)
             result = await write_batch(
                 conn, batch, devices, self.quantity_ids, self.organization_id
             )
+        self.devices.store(fetched)  # committed: the ids exist
         counts["uplink_duplicate"] += result.uplinks_duplicate
         self.metrics.rows.labels(table="uplinks").inc(result.uplinks_new)
         self.metrics.rows.labels(table="readings").inc(result.readings)

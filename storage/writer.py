@@ -23,6 +23,8 @@ from storage.rows import Batch, DeviceRef, UplinkRow, WriteResult
 
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS stage_uplinks (LIKE uplinks INCLUDING DEFAULTS)
+    ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_latest (LIKE readings_latest INCLUDING DEFAULTS)
     ON COMMIT DELETE ROWS
 """
 
@@ -36,6 +38,7 @@ UPLINK_TYPES = [
     "jsonb", "text", "int8", "text", "int2", "float4", "int2",
 ]  # fmt: skip
 READING_TYPES = ["timestamptz", "int4", "int2", "int2", "float8", "bool"]
+LATEST_TYPES = ["int4", "int2", "int2", "timestamptz", "float8", "bool"]
 RECEPTION_TYPES = ["timestamptz", "int4", "int4", "float4", "float4", "int8", "text", "int2"]
 
 
@@ -197,20 +200,23 @@ async def _write_children(
                 for row in rx_rows:
                     await copy.write_row(row)
         if latest:
-            keys = sorted(latest)  # a fixed lock order: concurrent ingestors cannot deadlock
+            # staged by binary COPY (array parameters are slow to build in Python), then
+            # upserted in key order so concurrent ingestors cannot deadlock
+            async with cur.copy(
+                "COPY stage_latest (device_id, quantity_id, channel, time, value, flagged) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(LATEST_TYPES)
+                for series, (at, value, flagged) in latest.items():
+                    await copy.write_row((*series, at, value, flagged))
             await cur.execute(
                 """
                 INSERT INTO readings_latest (device_id, quantity_id, channel, time, value, flagged)
-                SELECT * FROM unnest(%s::int[], %s::int2[], %s::int2[], %s::timestamptz[],
-                                     %s::float8[], %s::bool[])
+                SELECT device_id, quantity_id, channel, time, value, flagged FROM stage_latest
+                ORDER BY device_id, quantity_id, channel
                 ON CONFLICT (device_id, quantity_id, channel) DO UPDATE
                     SET time = EXCLUDED.time, value = EXCLUDED.value, flagged = EXCLUDED.flagged
                     WHERE readings_latest.time <= EXCLUDED.time
-                """,
-                (
-                    [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
-                    [latest[k][0] for k in keys], [latest[k][1] for k in keys],
-                    [latest[k][2] for k in keys],
-                ),
-            )  # fmt: skip
+                """
+            )
     return len(direct) + len(own_time), len(rx_rows)
