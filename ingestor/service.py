@@ -13,7 +13,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -75,6 +75,7 @@ class Ingestor:
         self.counts: Counter[str] = Counter()
         self.gapfill: asyncio.Task[int] | None = None
         self.devices = DeviceCache(settings.device_cache_ttl_s)
+        self.inflight = max(1, pool.max_size)
 
     def _receive(self, item: Incoming) -> None:
         self.metrics.received.inc()
@@ -121,22 +122,39 @@ class Ingestor:
             return await newest_uplink_of_application(conn, application_id)
 
     async def write(self, stop: asyncio.Event) -> None:
-        """Collect batches and write them until stopped, then drain what was received."""
+        """Collect batches and write them until stopped, then drain what was received.
+
+        Up to `inflight` batches are being written at once, each in its own transaction,
+        so parsing and decoding the next batch overlaps the database's work on the
+        previous one (the two run on different cores). Acknowledgements still go out in
+        receive order: a batch is acknowledged only when it and every earlier batch
+        committed.
+        """
         last_report = time.monotonic()
-        while True:
-            items = await self._collect(stop)
-            if items:
-                deadline = None
+        pending: deque[tuple[list[Incoming], asyncio.Task[float | None]]] = deque()
+        try:
+            while True:
+                items = await self._collect(stop)
+                if items:
+                    deadline = None
+                    if stop.is_set():
+                        deadline = time.monotonic() + self.settings.drain_timeout_s
+                    pending.append((items, asyncio.create_task(self.commit(items, deadline))))
+                while pending and (pending[0][1].done() or len(pending) >= self.inflight):
+                    done_items, task = pending.popleft()
+                    committed = await task
+                    if committed is not None:
+                        self._acknowledge(done_items, committed)
                 if stop.is_set():
-                    deadline = time.monotonic() + self.settings.drain_timeout_s
-                await self.flush(items, deadline)
-            if stop.is_set():
-                self.consumer.accepting = False
-                if self.queue.empty():
-                    break
-            if time.monotonic() - last_report > 30:
-                last_report = time.monotonic()
-                logger.info("ingest progress", extra={"counts": dict(self.counts)})
+                    self.consumer.accepting = False
+                    if self.queue.empty() and not pending:
+                        break
+                if time.monotonic() - last_report > 30:
+                    last_report = time.monotonic()
+                    logger.info("ingest progress", extra={"counts": dict(self.counts)})
+        finally:
+            for _, task in pending:
+                task.cancel()
         logger.info("drained", extra={"counts": dict(self.counts)})
 
     async def _collect(self, stop: asyncio.Event) -> list[Incoming]:
@@ -162,7 +180,18 @@ class Ingestor:
         return items
 
     async def flush(self, items: Sequence[Incoming], deadline: float | None = None) -> bool:
-        """Write one batch, retrying while the database is away; ack on commit."""
+        """Write one batch and acknowledge it (one batch at a time; used by tools)."""
+        committed = await self.commit(items, deadline)
+        if committed is None:
+            return False
+        self._acknowledge(items, committed)
+        return True
+
+    async def commit(
+        self, items: Sequence[Incoming], deadline: float | None = None
+    ) -> float | None:
+        """Write one batch, retrying while the database is away; the commit time, or None
+        when the drain deadline passed first (the batch then stays unacknowledged)."""
         parsed = [parse_one(i) for i in items]
         backoff = 0.2
         while True:
@@ -174,7 +203,7 @@ class Ingestor:
                 self.metrics.retries.inc()
                 if deadline is not None and time.monotonic() + backoff > deadline:
                     logger.error("giving up on a batch while draining; it stays unacknowledged")
-                    return False
+                    return None
                 logger.warning(
                     "database unavailable; batch kept, retrying",
                     extra={"error": type(exc).__name__, "retry_in_s": backoff},
@@ -191,16 +220,18 @@ class Ingestor:
         committed = time.monotonic()
         self.metrics.batches.inc()
         self.metrics.commit_seconds.observe(committed - started)
-        for item in items:
-            self.metrics.receive_to_commit_seconds.observe(committed - item.arrived_monotonic)
         self.metrics.count(counts)
         self.counts.update(counts)
+        return committed
+
+    def _acknowledge(self, items: Sequence[Incoming], committed: float) -> None:
+        for item in items:
+            self.metrics.receive_to_commit_seconds.observe(committed - item.arrived_monotonic)
         acked = sum(self.consumer.ack(item) for item in items)
         if acked < len(items):
             self.counts["unacknowledged_after_reconnect"] += len(items) - acked
         if self.on_commit is not None:
             self.on_commit(items, committed)
-        return True
 
     async def _write(self, parsed: Sequence[Parsed]) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -262,7 +293,10 @@ async def run(
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
     async with open_pool(
-        settings.database_url.get_secret_value(), min_size=1, max_size=2, name="ingest"
+        settings.database_url.get_secret_value(),
+        min_size=1,
+        max_size=settings.batches_in_flight,
+        name="ingest",
     ) as pool:
         ingestor = Ingestor(settings, pool, on_commit)
         if settings.metrics_port:
