@@ -566,6 +566,66 @@ async def bucketed_series(
 
 
 @dataclass(frozen=True, slots=True)
+class LatestPage:
+    """One page of `latest_of_devices_json`: the JSON array, its size and its last EUI."""
+
+    body: bytes
+    devices: int
+    last_eui: str | None
+
+
+async def latest_of_devices_json(
+    conn: AsyncConnection[Any],
+    scope: Scope,
+    *,
+    quantities: list[str] | None = None,
+    after: str | None = None,
+    limit: int = 1000,
+    where: DeviceFilter | None = None,
+) -> LatestPage:
+    """`latest_of_devices` as the JSON array the API answers, built by PostgreSQL.
+
+    The hot path of the dashboard: 1000 devices x 5 series are 5000 objects, which cost
+    more to build in Python than the query takes; PostgreSQL builds them in a few ms.
+    Times are RFC 3339 UTC with microseconds.
+    """
+    visible, params = scope.devices("d")
+    condition, more = _device_filter(where or DeviceFilter())
+    params |= more | {"after": after, "limit": limit, "quantities": quantities}
+    query = sql.SQL(
+        """
+        WITH page AS (
+            SELECT d.id, d.dev_eui, d.name, row_number() OVER (ORDER BY d.dev_eui) AS n
+            FROM devices d
+            WHERE {visible} AND {condition}
+              AND (%(after)s::text IS NULL OR d.dev_eui > %(after)s)
+            ORDER BY d.dev_eui
+            LIMIT %(limit)s
+        ), series AS (
+            SELECT r.device_id, json_agg(json_build_object(
+                       'quantity', q.name, 'value', r.value, 'unit', q.unit,
+                       'time', to_char(r.time AT TIME ZONE 'UTC',
+                                       'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                       'channel', r.channel, 'flagged', r.flagged)
+                   ORDER BY r.quantity_id, r.channel) AS readings
+            FROM readings_latest r JOIN quantities q ON q.id = r.quantity_id
+            WHERE r.device_id IN (SELECT id FROM page) AND {quantity_ids}
+            GROUP BY r.device_id
+        )
+        SELECT coalesce(json_agg(json_build_object(
+                   'dev_eui', p.dev_eui, 'name', p.name,
+                   'readings', coalesce(s.readings, '[]'::json)) ORDER BY p.n), '[]'::json)::text,
+               count(*), max(p.dev_eui COLLATE "C")
+        FROM page p LEFT JOIN series s ON s.device_id = p.id
+        """
+    ).format(visible=visible, condition=condition, quantity_ids=QUANTITY_IDS)
+    cur = await conn.execute(query, params)
+    row = await cur.fetchone()
+    assert row is not None  # an aggregate without GROUP BY always yields a row
+    return LatestPage(body=str(row[0]).encode(), devices=int(row[1]), last_eui=row[2])
+
+
+@dataclass(frozen=True, slots=True)
 class AggregatePoint:
     quantity: str
     unit: str

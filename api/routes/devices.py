@@ -51,6 +51,7 @@ from storage.readings import (
     get_device,
     latest,
     latest_of_devices,
+    latest_of_devices_json,
     list_devices,
     raw_series,
     rollup_series,
@@ -247,52 +248,31 @@ async def latest_of_visible_devices(
     format: Annotated[Literal["json", "csv"] | None, Query(description=FORMAT_HELP)] = None,
 ) -> Any:
     """The newest value of each series of every visible device, one page of devices by EUI."""
-    rows = await latest_of_devices(
-        conn,
-        caller.scope,
-        quantities=parse_quantities(quantity),
-        after=after,
-        limit=limit,
-        where=device_filter(type, category, None, q, tag, bbox),
-    )
-    items: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        item = items.get(r.dev_eui)
-        if item is None:
-            item = items[r.dev_eui] = {"dev_eui": r.dev_eui, "name": r.name, "readings": []}
-        if r.quantity is not None and r.time is not None and r.value is not None:
-            item["readings"].append(
-                {
-                    "quantity": r.quantity,
-                    "value": r.value,
-                    "unit": r.unit or "",
-                    "time": r.time,
-                    "channel": r.channel or 0,
-                    "flagged": bool(r.flagged),
-                }
-            )
-    link = next_link(request, settings, next(reversed(items))) if len(items) == limit else None
-    if choose_format(request, format, ("json", "csv")) == "csv":
-        out = csv_response(
-            ["dev_eui", "name", "quantity", "channel", "time", "value", "unit", "flagged"],
-            (
-                (
-                    i["dev_eui"],
-                    i["name"],
-                    r["quantity"],
-                    r["channel"],
-                    r["time"],
-                    r["value"],
-                    r["unit"],
-                    r["flagged"],
-                )
-                for i in items.values()
-                for r in i["readings"]
-            ),
-            "latest.csv",
+    names = parse_quantities(quantity)
+    where = device_filter(type, category, None, q, tag, bbox)
+    if choose_format(request, format, ("json", "csv")) == "json":
+        page = await latest_of_devices_json(
+            conn, caller.scope, quantities=names, after=after, limit=limit, where=where
         )
-    else:
-        out = fast_json(list(items.values()))
+        link = None
+        if page.devices == limit and page.last_eui:
+            link = next_link(request, settings, page.last_eui)
+        return with_headers(Response(page.body, media_type="application/json"), response, link)
+    rows = await latest_of_devices(
+        conn, caller.scope, quantities=names, after=after, limit=limit, where=where
+    )
+    last = rows[-1].dev_eui if rows else None
+    devices = len({r.dev_eui for r in rows})
+    link = next_link(request, settings, last) if devices == limit and last else None
+    out = csv_response(
+        ["dev_eui", "name", "quantity", "channel", "time", "value", "unit", "flagged"],
+        (
+            (r.dev_eui, r.name, r.quantity, r.channel, r.time, r.value, r.unit, r.flagged)
+            for r in rows
+            if r.quantity is not None
+        ),
+        "latest.csv",
+    )
     return with_headers(out, response, link)
 
 
