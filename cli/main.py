@@ -91,6 +91,28 @@ def db_migrate() -> None:
     )
 
 
+@db_app.command("maintain")
+def db_maintain(
+    full: Annotated[bool, typer.Option(help="Recompute every rollup bucket.")] = False,
+    deep: Annotated[bool, typer.Option(help="Also recompute the last 7 days.")] = False,
+) -> None:
+    """Refresh the rollup stores once (the API also does it every minute)."""
+    from storage.maintenance import _main as refresh
+
+    report = asyncio.run(refresh(database_url(), full=full, deep=deep))
+    typer.echo(
+        json.dumps(
+            {
+                "materialized": report.materialized,
+                "skipped": report.skipped,
+                "hourly_until": str(report.hourly_until),
+                "daily_until": str(report.daily_until),
+                "seconds": report.seconds,
+            }
+        )
+    )
+
+
 # -- services ------------------------------------------------------------------------------
 @app.command()
 def ingest() -> None:
@@ -330,6 +352,41 @@ def keys_create(
             )
         key = create_api_key(conn, organization.id, role.value, name)
     typer.echo(f"{role.value} key for {organization.name} (shown once, store it now): {key}")
+
+
+@keys_app.command("list")
+def keys_list(
+    org: Annotated[str | None, typer.Option(help="Only this organisation's keys.")] = None,
+) -> None:
+    """JSON list of API keys (never the keys themselves: only their first characters)."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(database_url(), row_factory=dict_row) as conn:
+        rows = conn.execute(
+            "SELECT k.id, o.name AS organization, k.role, k.key_prefix, k.name, "
+            "k.created_at, k.last_used_at, k.revoked_at FROM api_keys k "
+            "JOIN organizations o ON o.id = k.organization_id "
+            "WHERE %(org)s::text IS NULL OR o.name = %(org)s ORDER BY k.id",
+            {"org": org},
+        ).fetchall()
+    typer.echo(json.dumps(rows, default=str, indent=2))
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(help="The key's id (`keys list`).")]) -> None:
+    """Revoke an API key from now on."""
+    import psycopg
+
+    with psycopg.connect(database_url()) as conn:
+        row = conn.execute(
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s "
+            "RETURNING key_prefix",
+            (key_id,),
+        ).fetchone()
+    if row is None:
+        raise fail(f"no API key with id {key_id} (see `smartregion keys list`)", 1)
+    typer.echo(f"revoked key {key_id} ({row[0]}…)")
 
 
 @devices_app.command("import")

@@ -315,3 +315,20 @@ def test_cli_errors_say_what_to_fix(env: dict[str, str], tmp_path: Path) -> None
 
 def test_migrate_twice_is_a_no_op(env: dict[str, str]) -> None:
     assert "applied 0 migration(s)" in cli("db", "migrate", env=env).stdout
+
+
+def test_keys_list_and_revoke(env: dict[str, str], api_url: str) -> None:
+    key = cli("keys", "create", "--org", "platform", "--role", "admin", env=env).stdout.split()[-1]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(f"{api_url}/v1/devices", headers=headers).status_code == 200
+    listed = json.loads(cli("keys", "list", "--org", "platform", env=env).stdout)
+    mine = next(k for k in listed if key.startswith(k["key_prefix"]) and k["revoked_at"] is None)
+    assert key not in json.dumps(listed)  # only the prefix is ever shown again
+    cli("keys", "revoke", str(mine["id"]), env=env)
+    assert httpx.get(f"{api_url}/v1/devices", headers=headers).status_code == 401
+    assert cli("keys", "revoke", "999999999", env=env, check=False).returncode == 1
+
+
+def test_db_maintain_refreshes_rollups(env: dict[str, str]) -> None:
+    report = json.loads(cli("db", "maintain", env=env).stdout)
+    assert report["materialized"] is True
