@@ -57,7 +57,7 @@ from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.laird import rs1xx_temp_rh_sensor
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.milesight_iot import am308, em300_th, em500_co2, em500_smtc, vs133, wts506
-from decoders.vendors.netvox import r711, ra02a
+from decoders.vendors.netvox import r711, r718ea, ra02a
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.pmx import tcr
 from decoders.vendors.sensecap import (
@@ -127,6 +127,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     vs133.SPEC,
     wts506.SPEC,
     r711.SPEC,
+    r718ea.SPEC,
     ra02a.SPEC,
     esp32_paxcounter.SPEC,
     tcr.SPEC,

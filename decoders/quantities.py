@@ -161,6 +161,9 @@ _ALL: tuple[Quantity, ...] = (
     _q("smoke_alarm", "1", "Smoke alarm active (1) or not (0)", 0, 1),
     _q("traffic_count", "{#}", "Vehicles or cyclists counted in the reporting interval", 0, 1e6),
     _q("traffic_speed", "km/h", "Average speed of the counted traffic", 0, 400),
+    # Structures and surfaces
+    _q("tilt_angle", "deg", "Tilt angle of one axis against its reference position", -180, 180),
+    _q("surface_temperature", "Cel", "Temperature of the surface a sensor is mounted on", -60, 150),
     # Electrical and device health
     _q("battery_voltage", "V", "Battery voltage", 0, 60),
     _q("battery_level", "%", "Battery state of charge", 0, 100),

@@ -27,6 +27,15 @@ def _klax(draw: st.DrawFn) -> Sample:
 
 
 CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "netvox/r718ea": fixed(
+        {
+            "battery_voltage": (0.0, 12.7, 0.1),
+            ("tilt_angle", 0): (-128.0, 127.0, 1.0),
+            ("tilt_angle", 1): (-128.0, 127.0, 1.0),
+            ("tilt_angle", 2): (-128.0, 127.0, 1.0),
+            "surface_temperature": (-3276.8, 3276.7, 0.1),
+        }
+    ),
     "alpha-omega-technology/klax": _klax(),
     "laird/rs1xx-temp-rh-sensor": fixed(
         {"air_temperature": (-127.99, 127.99, 0.01), "relative_humidity": (0.0, 255.99, 0.01)}
