@@ -64,6 +64,10 @@ def env(database_url: str, broker: Broker) -> dict[str, str]:
         "SMARTREGION_MQTT_URL": broker.url,
         "SMARTREGION_MQTT_CLIENT_ID": f"e2e-{uuid.uuid4().hex[:8]}",
         "SMARTREGION_LOG_LEVEL": "INFO",
+        # the session database is shared: a refresh here would move the rollup watermark
+        # past the historical data other tests insert later (late data waits for the next
+        # refresh, as with TimescaleDB's own continuous aggregates)
+        "SMARTREGION_ROLLUP_REFRESH_INTERVAL_S": "0",
     }
 
 
@@ -330,5 +334,18 @@ def test_keys_list_and_revoke(env: dict[str, str], api_url: str) -> None:
 
 
 def test_db_maintain_refreshes_rollups(env: dict[str, str]) -> None:
-    report = json.loads(cli("db", "maintain", env=env).stdout)
-    assert report["materialized"] is True
+    """On a database of its own, since a refresh moves the shared rollup watermark."""
+    from tests.fixtures.db import ADMIN_URL
+
+    name = f"smartregion_maintain_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        own = {**env, "SMARTREGION_DATABASE_URL": ADMIN_URL.rpartition("/")[0] + "/" + name}
+        cli("db", "migrate", env=own)
+        report = json.loads(cli("db", "maintain", env=own).stdout)
+        assert report["materialized"] is True
+        assert report["hourly_until"] != "None"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
