@@ -6,6 +6,7 @@ import pytest
 from city2_strategies import CITY2_STRATEGIES
 from city_strategies import CITY_STRATEGIES
 from field_strategies import FIELD_STRATEGIES
+from forest_strategies import FOREST_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from region_strategies import REGION_STRATEGIES
@@ -102,6 +103,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     },
     **REGION_STRATEGIES,
     **FIELD_STRATEGIES,
+    **FOREST_STRATEGIES,
 }
 
 
