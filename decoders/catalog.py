@@ -42,7 +42,6 @@ from decoders.vendors.decentlab import (
     dl_zn1,
     dl_zn2,
 )
-from decoders.vendors.dingtek import df703
 from decoders.vendors.dragino import (
     dds20_lb,
     ldds75,
@@ -71,6 +70,7 @@ from decoders.vendors.sensecap import (
     sensecaps2103_co2_temp_humid,
     sensecaps2104_soil_moisture_temp,
     sensecaps2105_soll_moisture_temp_ec,
+    sensecaps2120_8_in_1,
     sensecapt1000_tracker_ab,
 )
 from decoders.vendors.talkpool import oy1110, oy1700
@@ -110,7 +110,6 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     dl_trs21.SPEC,
     dl_zn1.SPEC,
     dl_zn2.SPEC,
-    df703.SPEC,
     dds20_lb.SPEC,
     ldds75.SPEC,
     lds02.SPEC,
@@ -146,6 +145,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     sensecaps2103_co2_temp_humid.SPEC,
     sensecaps2104_soil_moisture_temp.SPEC,
     sensecaps2105_soll_moisture_temp_ec.SPEC,
+    sensecaps2120_8_in_1.SPEC,
     sensecapt1000_tracker_ab.SPEC,
     oy1110.SPEC,
     oy1700.SPEC,

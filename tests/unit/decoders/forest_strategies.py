@@ -77,5 +77,6 @@ def _s2120(draw: st.DrawFn) -> Sample:
 FOREST_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     **{m.SPEC.type_id: _decentlab(m.SENSORS) for m in (dl_ds18, dl_itst, dl_lid)},
     dl_trs11.SPEC.type_id: _trs11(),
+    "sensecap/sensecaps2120-8-in-1": _s2120(),
 }
 """Strategy by device type id, merged into `test_properties.STRATEGIES`."""

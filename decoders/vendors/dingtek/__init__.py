@@ -1,1 +1,0 @@
-"""Dingtek (Beijing Dingtek Technology) LoRaWAN sensors."""
