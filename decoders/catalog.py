@@ -42,6 +42,7 @@ from decoders.vendors.decentlab import (
     dl_zn1,
     dl_zn2,
 )
+from decoders.vendors.dingtek import df703
 from decoders.vendors.dragino import (
     dds20_lb,
     ldds75,
@@ -110,6 +111,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     dl_trs21.SPEC,
     dl_zn1.SPEC,
     dl_zn2.SPEC,
+    df703.SPEC,
     dds20_lb.SPEC,
     ldds75.SPEC,
     lds02.SPEC,

@@ -36,6 +36,14 @@ CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
             "surface_temperature": (-3276.8, 3276.7, 0.1),
         }
     ),
+    "dingtek/df703": fixed(
+        {
+            "distance": (0.0, 65535.0, 1.0),
+            "air_temperature": (-128.0, 127.0, 1.0),
+            "latitude": (-90.0, 90.0, 90.0 * 2**-23),
+            "longitude": (-180.0, 180.0, 180.0 * 2**-23),
+        }
+    ),
     "alpha-omega-technology/klax": _klax(),
     "laird/rs1xx-temp-rh-sensor": fixed(
         {"air_temperature": (-127.99, 127.99, 0.01), "relative_humidity": (0.0, 255.99, 0.01)}

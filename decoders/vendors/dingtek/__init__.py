@@ -1,0 +1,1 @@
+"""Dingtek (Beijing Dingtek Technology) LoRaWAN sensors."""
