@@ -34,7 +34,11 @@ def utc(value: datetime | None) -> datetime | None:
     time `0001-01-01T00:00:00Z` for simulated uplinks, and ChirpStack v3 once printed it for
     gateways without a clock (chirpstack-application-server #64): both mean "no time".
     """
-    if value is None or value.year <= 1:
+    if value is None:
+        return None
+    if value.tzinfo is UTC:
+        return None if value.year <= 1 else value  # the common case, on the hot path
+    if value.year <= 1:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)

@@ -338,13 +338,13 @@ def _uplink(up: _ApplicationUp, arrival_time: datetime | None) -> Message:
     if dev_eui is None:
         raise EnvelopeError("missing end_device_ids.dev_eui and end_device_ids.device_id")
     settings = msg.settings or _Settings()
-    rx_times = [c.utc(rx.received_at) for rx in msg.rx_metadata]
-    rx_times += [c.utc(rx.time) for rx in msg.rx_metadata]
-    received_at = c.first_time(
-        ns_time,
+    received_at = ns_time or c.first_time(
         c.utc(up.received_at),
         c.utc(settings.time),
-        c.earliest(rx_times),
+        c.earliest(
+            [c.utc(rx.received_at) for rx in msg.rx_metadata]
+            + [c.utc(rx.time) for rx in msg.rx_metadata]
+        ),
         arrival_time,
     )
     data_rate = settings.data_rate or _DataRate()
