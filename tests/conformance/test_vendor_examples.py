@@ -1,7 +1,7 @@
 """Every shared vendor vector (akenza, ChirpStack) for a device type we decode.
 
 The vectors are vendored in `data/` (MIT, licences in `data/LICENSES/`) so a clone runs this
-without `../shared`. Each source names fields its own way; the tables below map them onto
+on its own. Each source names fields its own way; the tables below map them onto
 our fields (the vendor documentation's names). Fields that are a source's own derivation or
 platform plumbing are marked `NotOurs` with the reason; disagreements with the vendor
 documentation are recorded in `deviations.yaml`.
