@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -223,6 +224,18 @@ def decode(
         result = decoders.decode(type_id, fport, _hex_bytes(hex_payload))
         typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
         return
+
+    def decode_line(item: dict[str, Any], port: int, payload: bytes) -> Any:
+        line_type = item.get("type", type_id)
+        if line_type is None:
+            return "no type and no --type"
+        return decoders.decode(line_type, port, payload)
+
+    _decode_batch(batch, decode_line)
+
+
+def _decode_batch(batch: Path, decode_line: Callable[[dict[str, Any], int, bytes], Any]) -> None:
+    """One output object per input line, in order; a bad line answers with its error."""
     try:
         lines = batch.read_text().splitlines()
     except OSError as exc:
@@ -232,19 +245,16 @@ def decode(
             continue
         try:
             item = json.loads(line)
-            line_type = item.get("type", type_id)
             payload = bytes.fromhex(item["hex"])
             port = int(item["fport"])
+            result = decode_line(item, port, payload)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            out: dict[str, Any] = {"data": {}, "readings": [], "warnings": [],
-                                   "errors": [f"line {n}: not {{fport, hex}}: {exc}"]}  # fmt: skip
+            result = f"not {{fport, hex}}: {exc}"
+        if isinstance(result, str):
+            out = {"data": {}, "readings": [], "warnings": [], "errors": [f"line {n}: {result}"]}
             typer.echo(json.dumps(out))
-            continue
-        if line_type is None:
-            typer.echo(json.dumps({"data": {}, "readings": [], "warnings": [],
-                                   "errors": [f"line {n}: no type and no --type"]}))  # fmt: skip
-            continue
-        typer.echo(json.dumps(_decoded_json(decoders.decode(line_type, port, payload))))
+        else:
+            typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
 
 
 def _decode_with_codec(
@@ -272,24 +282,9 @@ def _decode_with_codec(
         result = codec.decode(fport, _hex_bytes(hex_payload), recv_time=datetime.now(UTC))
         typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
         return
-    try:
-        lines = batch.read_text().splitlines()
-    except OSError as exc:
-        raise fail(f"cannot read {batch}: {exc.strerror}") from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            payload = bytes.fromhex(item["hex"])
-            port = int(item["fport"])
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            out: dict[str, Any] = {"data": {}, "readings": [], "warnings": [],
-                                   "errors": [f"line {n}: not {{fport, hex}}: {exc}"]}  # fmt: skip
-            typer.echo(json.dumps(out))
-            continue
-        result = codec.decode(port, payload, recv_time=datetime.now(UTC))
-        typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))
+    _decode_batch(
+        batch, lambda _item, port, payload: codec.decode(port, payload, recv_time=datetime.now(UTC))
+    )
 
 
 def _require_type(type_id: str) -> None:
@@ -328,6 +323,22 @@ def orgs_create(
     typer.echo(f"created organisation {org.name} ({org.kind}), id {org.id}")
 
 
+def _organization(conn: Any, name: str) -> Any:
+    """The named organisation, created (kind community, with a note) when it is missing."""
+    from storage.errors import NotFoundError
+    from storage.registry import create_organization, find_organization
+
+    try:
+        return find_organization(conn, name)
+    except NotFoundError:
+        typer.echo(
+            f"note: created organisation {name!r} (kind community; "
+            "`smartregion orgs create` sets another kind)",
+            err=True,
+        )
+        return create_organization(conn, name, "community")
+
+
 @keys_app.command("create")
 def keys_create(
     org: Annotated[str, typer.Option(help="Organisation the key belongs to.")],
@@ -337,19 +348,10 @@ def keys_create(
     """Create an API key; it is printed once, last on its line, and stored only hashed."""
     import psycopg
 
-    from storage.errors import NotFoundError
-    from storage.registry import create_api_key, create_organization, find_organization
+    from storage.registry import create_api_key
 
     with psycopg.connect(database_url()) as conn:
-        try:
-            organization = find_organization(conn, org)
-        except NotFoundError:
-            organization = create_organization(conn, org, "community")
-            typer.echo(
-                f"note: created organisation {org!r} (kind community; "
-                "`smartregion orgs create` sets another kind)",
-                err=True,
-            )
+        organization = _organization(conn, org)
         key = create_api_key(conn, organization.id, role.value, name)
     typer.echo(f"{role.value} key for {organization.name} (shown once, store it now): {key}")
 
@@ -411,15 +413,7 @@ def devices_import(
         raise fail(f"{file}: nothing imported:\n{exc}", 1) from None
     org_name = org or os.environ.get("SMARTREGION_DEFAULT_ORGANIZATION", "community")
     with psycopg.connect(database_url()) as conn:
-        row = conn.execute("SELECT id FROM organizations WHERE name = %s", (org_name,)).fetchone()
-        if row is None:
-            row = conn.execute(
-                "INSERT INTO organizations (name, kind) VALUES (%s, 'community') RETURNING id",
-                (org_name,),
-            ).fetchone()
-            typer.echo(f"note: created organisation {org_name!r} (kind community)", err=True)
-        assert row is not None
-        created, updated = import_devices(conn, devices, int(row[0]))
+        created, updated = import_devices(conn, devices, _organization(conn, org_name).id)
     for t in sorted(
         {d.type_id for d in devices if d.type_id and d.type_id not in decoders.CATALOG}
     ):
