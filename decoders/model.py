@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Category = Literal["agriculture", "forestry", "smart_city", "generic"]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """One measurement in the canonical vocabulary (`decoders.quantities`).
 
     `channel` tells several sensors of the same quantity on one device apart (soil
     probes at three depths, the two inputs of a dual probe); 0 is the only/main one.
     `time` is set only when the payload carries its own timestamp (batched frames);
     otherwise the reading takes the uplink's receive time.
+
+    A NamedTuple rather than a frozen dataclass: several are made for every uplink on the
+    ingest path, and a frozen dataclass's __init__ costs several times a tuple's.
     """
 
     quantity: str

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import decoders
 from decoders.fallback import readings_from_network
@@ -32,8 +32,7 @@ from storage.rows import (
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Incoming:
+class Incoming(NamedTuple):
     """One MQTT message as it came off the wire, with what acknowledging it needs."""
 
     topic: str
@@ -45,8 +44,7 @@ class Incoming:
     arrived_monotonic: float = 0.0  # for receive-to-commit latency
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     incoming: Incoming
     message: Message | None = None
     error: str | None = None

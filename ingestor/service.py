@@ -34,7 +34,7 @@ from storage.registry import (
     newest_uplink_of_application,
     register_devices,
 )
-from storage.rows import Batch, DeadLetterRow
+from storage.rows import Batch, DeadLetterRow, GatewayKey
 from storage.writer import write_batch
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,10 @@ class Ingestor:
         self.counts: Counter[str] = Counter()
         self.gapfill: asyncio.Task[int] | None = None
         self.devices = DeviceCache(settings.device_cache_ttl_s)
+        # ids of registered gateways; forgotten now and then, since a deleted gateway
+        # heard again is registered anew under another id
+        self.gateways: dict[GatewayKey, int] = {}
+        self.gateways_since = time.monotonic()
         self.inflight = max(1, pool.max_size)
 
     def _receive(self, item: Incoming) -> None:
@@ -227,7 +231,7 @@ class Ingestor:
     def _acknowledge(self, items: Sequence[Incoming], committed: float) -> None:
         for item in items:
             self.metrics.receive_to_commit_seconds.observe(committed - item.arrived_monotonic)
-        acked = sum(self.consumer.ack(item) for item in items)
+        acked = self.consumer.ack_all(items)
         if acked < len(items):
             self.counts["unacknowledged_after_reconnect"] += len(items) - acked
         if self.on_commit is not None:
@@ -246,9 +250,13 @@ class Ingestor:
             devices.update(fetched)
             batch = build_batch(parsed, devices, self.quantity_ids, counts)
             result = await write_batch(
-                conn, batch, devices, self.quantity_ids, self.organization_id
+                conn, batch, devices, self.quantity_ids, self.organization_id, self.gateways
             )
         self.devices.store(fetched)  # committed: the ids exist
+        if time.monotonic() - self.gateways_since > self.settings.device_cache_ttl_s * 5:
+            self.gateways.clear()
+            self.gateways_since = time.monotonic()
+        self.gateways.update(result.gateways)
         counts["uplink_duplicate"] += result.uplinks_duplicate
         self.metrics.rows.labels(table="uplinks").inc(result.uplinks_new)
         self.metrics.rows.labels(table="readings").inc(result.readings)

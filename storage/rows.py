@@ -1,11 +1,15 @@
-"""The writer's input types: plain rows, so storage never needs to know envelope formats."""
+"""The writer's input types: plain rows, so storage never needs to know envelope formats.
+
+The rows made for every uplink (uplink, readings, receptions) are NamedTuples: on the
+ingest path a frozen dataclass's __init__ cost several times as much.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,7 @@ class DeviceRef:
     ns_type_hint: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingRow:
+class ReadingRow(NamedTuple):
     quantity: str
     value: float
     time: datetime
@@ -37,8 +40,7 @@ class ReadingRow:
     flagged: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ReceptionRow:
+class ReceptionRow(NamedTuple):
     gateway_eui: str | None
     gateway_network_id: str | None
     rssi: float | None = None
@@ -48,8 +50,7 @@ class ReceptionRow:
     altitude: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UplinkRow:
+class UplinkRow(NamedTuple):
     dev_eui: str
     received_at: datetime
     f_cnt: int
@@ -105,6 +106,10 @@ class Batch:
     dead_letters: list[DeadLetterRow] = field(default_factory=list)
 
 
+GatewayKey = tuple[str | None, str | None]
+"""A gateway as the network server names it: (EUI, network server id)."""
+
+
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     uplinks_new: int
@@ -112,3 +117,4 @@ class WriteResult:
     readings: int
     receptions: int
     dead_letters: int
+    gateways: Mapping[GatewayKey, int] = field(default_factory=dict)  # newly resolved ids

@@ -19,7 +19,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from storage.registry import resolve_gateways
-from storage.rows import Batch, DeviceRef, UplinkRow, WriteResult
+from storage.rows import Batch, DeviceRef, GatewayKey, UplinkRow, WriteResult
 
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS stage_uplinks (LIKE uplinks INCLUDING DEFAULTS)
@@ -66,12 +66,16 @@ async def write_batch(
     devices: Mapping[str, DeviceRef],
     quantity_ids: Mapping[str, int],
     organization_id: int,
+    known_gateways: Mapping[GatewayKey, int] | None = None,
 ) -> WriteResult:
     """Write one batch inside the caller's transaction.
 
-    `devices` must hold every EUI in the batch (see `registry.register_devices`).
+    `devices` must hold every EUI in the batch (see `registry.register_devices`);
+    `known_gateways` are gateway ids the caller already knows (a committed cache): only
+    the others are looked up or registered, and returned in `WriteResult.gateways`.
     """
     uplinks_new = readings = receptions = 0
+    gateways: dict[GatewayKey, int] = {}
     async with conn.cursor() as cur:
         if batch.uplinks:
             await cur.execute(STAGING)
@@ -89,9 +93,10 @@ async def write_batch(
             new = {(row[0], row[1]) for row in await cur.fetchall()}
             uplinks_new = len(new)
             if new:
-                readings, receptions = await _write_children(
-                    conn, batch, devices, quantity_ids, organization_id, new
-                )
+                readings, receptions, gateways = await _write_children(
+                    conn, batch, devices, quantity_ids, organization_id, new,
+                    known_gateways or {},
+                )  # fmt: skip
         for s in batch.statuses:
             await cur.execute(
                 """
@@ -123,6 +128,7 @@ async def write_batch(
         readings=readings,
         receptions=receptions,
         dead_letters=len(batch.dead_letters),
+        gateways=gateways,
     )
 
 
@@ -133,18 +139,20 @@ async def _write_children(
     quantity_ids: Mapping[str, int],
     organization_id: int,
     new: set[tuple[int, datetime]],
-) -> tuple[int, int]:
+    known_gateways: Mapping[GatewayKey, int],
+) -> tuple[int, int, dict[GatewayKey, int]]:
     """Readings, receptions and latest values of the uplinks that were new."""
-    gateways = await resolve_gateways(
-        conn,
-        [
-            (r.gateway_eui, r.gateway_network_id, r.latitude, r.longitude, r.altitude)
-            for u in batch.uplinks
-            for r in u.receptions
-        ],
-        organization_id,
+    unknown = {
+        (r.gateway_eui, r.gateway_network_id): (r.latitude, r.longitude, r.altitude)
+        for u in batch.uplinks
+        for r in u.receptions
+        if (r.gateway_eui, r.gateway_network_id) not in known_gateways
+    }
+    resolved = await resolve_gateways(
+        conn, [(*key, *where) for key, where in unknown.items()], organization_id,
         datetime.now(UTC),
-    )
+    )  # fmt: skip
+    gateways = {**known_gateways, **resolved}
     direct: list[tuple[Any, ...]] = []
     own_time: list[tuple[Any, ...]] = []
     rx_rows: list[tuple[Any, ...]] = []
@@ -219,4 +227,4 @@ async def _write_children(
                     WHERE readings_latest.time <= EXCLUDED.time
                 """
             )
-    return len(direct) + len(own_time), len(rx_rows)
+    return len(direct) + len(own_time), len(rx_rows), resolved
