@@ -10,12 +10,12 @@ alone go through ON CONFLICT DO NOTHING.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCopy
 from psycopg.types.json import Jsonb
 
 from storage.registry import resolve_gateways
@@ -51,6 +51,15 @@ def _json(value: Mapping[str, Any] | None) -> Jsonb | None:
     return None if value is None else Jsonb(value, dumps=_dumps)
 
 
+async def _copy_rows(copy: AsyncCopy, rows: Iterable[Sequence[Any]]) -> None:
+    """`write_row` for many rows without a coroutine per row (the formatter buffers them;
+    only its full buffers are awaited)."""
+    format_row = copy.formatter.write_row
+    for row in rows:
+        if data := format_row(row):
+            await copy.write(data)
+
+
 def _uplink_row(u: UplinkRow, device_id: int) -> tuple[Any, ...]:
     return (
         u.received_at, device_id, u.f_cnt, u.f_port, u.payload, u.type_id, _json(u.fields),
@@ -83,8 +92,9 @@ async def write_batch(
                 f"COPY stage_uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(UPLINK_TYPES)
-                for u in batch.uplinks:
-                    await copy.write_row(_uplink_row(u, devices[u.dev_eui].id))
+                await _copy_rows(
+                    copy, (_uplink_row(u, devices[u.dev_eui].id) for u in batch.uplinks)
+                )
             await cur.execute(
                 f"INSERT INTO uplinks ({UPLINK_COLUMNS}) SELECT {UPLINK_COLUMNS} "
                 "FROM stage_uplinks ON CONFLICT (device_id, received_at) DO NOTHING "
@@ -191,8 +201,7 @@ async def _write_children(
                 "FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(READING_TYPES)
-                for row in direct:
-                    await copy.write_row(row)
+                await _copy_rows(copy, direct)
         if own_time:
             await cur.executemany(
                 "INSERT INTO readings (time, device_id, quantity_id, channel, value, flagged) "
@@ -205,8 +214,7 @@ async def _write_children(
                 "data_rate, spreading_factor) FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(RECEPTION_TYPES)
-                for row in rx_rows:
-                    await copy.write_row(row)
+                await _copy_rows(copy, rx_rows)
         if latest:
             # staged by binary COPY (array parameters are slow to build in Python), then
             # upserted in key order so concurrent ingestors cannot deadlock
@@ -215,8 +223,7 @@ async def _write_children(
                 "FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(LATEST_TYPES)
-                for series, (at, value, flagged) in latest.items():
-                    await copy.write_row((*series, at, value, flagged))
+                await _copy_rows(copy, ((*k, *v) for k, v in latest.items()))
             await cur.execute(
                 """
                 INSERT INTO readings_latest (device_id, quantity_id, channel, time, value, flagged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
@@ -373,13 +374,19 @@ async def test_prometheus_metrics_count_what_happened(
     async with running_ingestor(database_url, broker.url, metrics_port=port):
         await apublish(broker.url, [good, bad])
         await wait_for(lambda: uplink_count(db, eui) == 1, what="the uplink")
+        text = ""
+        values: dict[str, float] = {}
         async with httpx.AsyncClient() as client:
-            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
-    values = {
-        line.split(" ")[0]: float(line.split(" ")[1])
-        for line in text.splitlines()
-        if line and not line.startswith("#")
-    }
+            for _ in range(50):  # acknowledged (and observed) just after the commit
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+                values = {
+                    line.split(" ")[0]: float(line.split(" ")[1])
+                    for line in text.splitlines()
+                    if line and not line.startswith("#")
+                }
+                if values.get("smartregion_ingest_receive_to_commit_seconds_count") == 2:
+                    break
+                await asyncio.sleep(0.1)
     assert values["smartregion_ingest_received_total"] == 2
     assert values['smartregion_ingest_messages_total{outcome="dead_letter"}'] == 1
     assert values['smartregion_ingest_messages_total{outcome="uplink_raw"}'] == 1
