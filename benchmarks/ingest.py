@@ -2,7 +2,7 @@
 
 One run, one JSON object (DESIGN's contract):
 - drain: a QoS 1 backlog of simulated TTN uplinks queued for the ingestor's persistent
-  session (published with mosquitto_pub, the C client), then drained into TimescaleDB;
+  sessions of `smartregion ingest` (its workers), then drained into TimescaleDB;
 - live: the simulator publishing at a target rate while the ingestor runs; p99 of
   receive-to-commit latency per message;
 - copy: raw binary COPY of the same reading rows into a copy of the readings table;
@@ -17,15 +17,16 @@ import asyncio
 import base64
 import contextlib
 import json
+import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -56,6 +57,7 @@ class Plan:
     live_seconds: float = 15.0
     naive_uplinks: int = 1500
     batch_size: int = 2000
+    workers: int = 2  # ingestor processes sharing the subscription (one per core)
 
 
 def _db_url(admin_url: str, name: str) -> str:
@@ -75,48 +77,24 @@ def backlog(count: int, devices: int, start: datetime, seed: int) -> tuple[list[
     return bodies, euis
 
 
-def publish_paced(broker_port: int, bodies: Sequence[bytes], rate: float, topic: str) -> None:
-    """Publish through the C client at `rate` messages per second (10 ms steps)."""
-    exe = shutil.which("mosquitto_pub")
-    if exe is None:
-        raise RuntimeError("mosquitto_pub not found (Debian package mosquitto-clients)")
-    proc = subprocess.Popen(
-        [exe, "-h", "127.0.0.1", "-p", str(broker_port), "-q", "1", "-t", topic, "-l",
-         "-i", f"bench-live-{uuid.uuid4().hex[:6]}"],
-        stdin=subprocess.PIPE,
-    )  # fmt: skip
-    assert proc.stdin is not None
-    per_step = max(1, round(rate / 100))
-    started = time.monotonic()
-    for step, i in enumerate(range(0, len(bodies), per_step)):
-        proc.stdin.write(b"".join(b + b"\n" for b in bodies[i : i + per_step]))
-        proc.stdin.flush()
-        ahead = started + (step + 1) * per_step / rate - time.monotonic()
-        if ahead > 0:
-            time.sleep(ahead)
-    proc.stdin.close()
-    proc.wait(timeout=120)
+def _publish_file(
+    broker_port: int, bodies: Iterable[bytes], topic: str, rate: float | None = None
+) -> subprocess.Popen[bytes]:
+    """A separate publisher process (so it does not share the ingestor's GIL)."""
+    path = Path(tempfile.mkstemp(prefix="smartregion-bench-", suffix=".lines")[1])
+    with path.open("wb") as out:
+        for body in bodies:
+            out.write(body + b"\n")
+    script = Path(__file__).with_name("publish_file.py")
+    args = [sys.executable, str(script), str(broker_port), topic, str(path)]
+    return subprocess.Popen([*args, str(rate)] if rate else args)
 
 
-def publish_backlog(broker_port: int, bodies: Iterable[bytes]) -> int:
-    """Queue the backlog through the C client; one message per line."""
-    exe = shutil.which("mosquitto_pub")
-    if exe is None:
-        raise RuntimeError("mosquitto_pub not found (Debian package mosquitto-clients)")
-    proc = subprocess.Popen(
-        [exe, "-h", "127.0.0.1", "-p", str(broker_port), "-q", "1", "-t", TOPIC, "-l",
-         "-i", f"bench-pub-{uuid.uuid4().hex[:6]}"],
-        stdin=subprocess.PIPE,
-    )  # fmt: skip
-    assert proc.stdin is not None
-    n = 0
-    for body in bodies:
-        proc.stdin.write(body + b"\n")
-        n += 1
-    proc.stdin.close()
-    if proc.wait(timeout=600) != 0:
-        raise RuntimeError("mosquitto_pub failed")
-    return n
+def publish_backlog(broker_port: int, bodies: Sequence[bytes], topic: str = TOPIC) -> int:
+    """Queue the backlog, waiting for every PUBACK."""
+    if _publish_file(broker_port, bodies, topic).wait(timeout=900) != 0:
+        raise RuntimeError("publishing the backlog failed")
+    return len(bodies)
 
 
 class Timeline:
@@ -193,6 +171,44 @@ def _uplink_counts(db_url: str, euis: set[str], since: datetime) -> tuple[int, i
     return int(row[0]), int(row[1])
 
 
+def _run_ingest(
+    env: dict[str, str], until: Callable[[], bool], log: Path, timeout: float = 600
+) -> None:
+    """`smartregion ingest` as an operator runs it, until `until()` holds; then SIGTERM."""
+    workers = int(env.get("SMARTREGION_INGEST_WORKERS", "1"))
+    before = log.read_text().count("subscribed") if log.exists() else 0
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "ingest"],
+            env=env, stdout=out, stderr=out,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("subscribed") < before + workers:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"ingest did not subscribe: {log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        deadline = time.monotonic() + timeout
+        while not until() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+
+
+def _stored_rate(db_url: str, euis: set[str], since: datetime) -> float:
+    """Uplinks per second between the first and the last commit (uplinks.stored_at)."""
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "SELECT count(*), extract(epoch FROM max(u.stored_at) - min(u.stored_at)) "
+            "FROM uplinks u JOIN devices d ON d.id = u.device_id "
+            "WHERE d.dev_eui = ANY(%s) AND u.received_at >= %s",
+            (sorted(euis), since),
+        ).fetchone()
+    assert row is not None
+    return float(row[0]) / max(float(row[1] or 0), 1e-9)
+
+
 def copy_rate(db_url: str) -> tuple[float, int, float]:
     """Binary COPY of the stored reading rows into a twin of `readings`; rows/s."""
     with psycopg.connect(db_url) as conn:
@@ -229,7 +245,7 @@ def naive_rate(db_url: str, broker_port: int, bodies: list[bytes]) -> float:
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     time.sleep(1.5)  # subscribed
-    publish_backlog(broker_port, iter(bodies))
+    publish_backlog(broker_port, bodies)
     out, _ = proc.communicate(timeout=900)
     return float(json.loads(out.strip().splitlines()[-1])["uplinks_per_s"])
 
@@ -247,14 +263,27 @@ def run_bench(plan: Plan) -> dict[str, Any]:
         bodies, drain_euis = backlog(plan.uplinks, plan.devices, start, seed=11)
 
         # drain
-        drain_client = f"bench-drain-{uuid.uuid4().hex[:6]}"
-        settings = _settings(db_url, broker.url, drain_client, plan.batch_size)
-        asyncio.run(_create_session(settings))
+        drain_env = {
+            **os.environ,
+            "SMARTREGION_DATABASE_URL": db_url,
+            "SMARTREGION_MQTT_URL": broker.url,
+            "SMARTREGION_MQTT_CLIENT_ID": f"bench-drain-{uuid.uuid4().hex[:6]}",
+            "SMARTREGION_MQTT_TOPICS": TOPIC,
+            "SMARTREGION_BATCH_SIZE": str(plan.batch_size),
+            "SMARTREGION_INGEST_WORKERS": str(plan.workers),
+            "SMARTREGION_LOG_LEVEL": "INFO",  # "subscribed" tells when a worker is ready
+        }
+        ingest_log = workdir / "ingest.log"
+        _run_ingest(drain_env, lambda: True, ingest_log)  # creates the persistent sessions
         published = publish_backlog(broker.port, bodies)
         del bodies
-        drain = Timeline()
-        asyncio.run(_ingest_until(settings, published, drain, timeout=600))
+        _run_ingest(
+            drain_env,
+            lambda: _uplink_counts(db_url, drain_euis, start)[1] >= published,
+            ingest_log,
+        )
         stored, distinct = _uplink_counts(db_url, drain_euis, start)
+        drain_rate = _stored_rate(db_url, drain_euis, start)
 
         # live: the simulator publishing at a target rate, the ingestor keeping up
         live = Timeline()
@@ -267,15 +296,14 @@ def run_bench(plan: Plan) -> dict[str, Any]:
         # client (a Python publisher tops out near 4 k/s on this machine next to the rest)
         live_started = datetime.now(UTC) - timedelta(days=3)
         live_bodies, live_euis = backlog(live_count, plan.devices, live_started, seed=12)
-        publisher = threading.Thread(
-            target=publish_paced, args=(broker.port, live_bodies, plan.live_rate, LIVE_TOPIC)
-        )
+        publisher: subprocess.Popen[bytes] | None = None
 
         async def live_run() -> None:
             stop, ready = asyncio.Event(), asyncio.Event()
             task = asyncio.create_task(run(live_settings, stop=stop, ready=ready, on_commit=live))
             await ready.wait()
-            publisher.start()
+            nonlocal publisher
+            publisher = _publish_file(broker.port, live_bodies, LIVE_TOPIC, plan.live_rate)
             deadline = time.monotonic() + plan.live_seconds * 4 + 30
             while live.committed < live_count and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
@@ -283,17 +311,18 @@ def run_bench(plan: Plan) -> dict[str, Any]:
             await task
 
         asyncio.run(live_run())
-        publisher.join(timeout=120)
+        if publisher is not None:
+            publisher.wait(timeout=300)
         live_stored, live_distinct = _uplink_counts(db_url, live_euis, live_started)
 
         copy_rows_per_s, _, readings_per_uplink = copy_rate(db_url)
         naive_bodies, _ = backlog(plan.naive_uplinks, 100, start - timedelta(days=5), seed=13)
         naive_uplinks_per_s = naive_rate(db_url, broker.port, naive_bodies)
 
-        drain_rate = drain.rate()
         return {
             "drain_uplinks_per_s": round(drain_rate),
             "drain_uplinks": published,
+            "drain_workers": plan.workers,
             "live_uplinks_per_s": round(live.rate()),
             "live_offered_per_s": plan.live_rate,
             "live_p99_commit_ms": round(live.p99_ms(), 1),

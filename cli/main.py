@@ -127,6 +127,10 @@ def ingest() -> None:
         settings = IngestSettings()
     except ValidationError as exc:
         raise fail(_settings_problem(exc)) from None
+    if settings.ingest_workers > 1:
+        from ingestor.workers import supervise
+
+        raise typer.Exit(supervise(settings))
     asyncio.run(run(settings))
 
 

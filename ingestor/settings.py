@@ -33,6 +33,7 @@ class IngestSettings(BaseSettings):
     default_organization: str = "community"  # owner of devices registered on first sight
     metrics_port: int | None = None  # Prometheus exporter; off when unset
     drain_timeout_s: float = Field(15.0, gt=0)
+    ingest_workers: int = Field(1, ge=1, le=16)  # processes sharing one subscription
     batches_in_flight: int = Field(2, ge=1, le=8)  # transactions written concurrently
     device_cache_ttl_s: float = Field(60.0, ge=0)  # registry changes reach the ingestor within
     # TTN gap-fill through the Storage Integration (TTN's MQTT is QoS 0 without sessions)

@@ -220,3 +220,48 @@ def test_three_ingestors_share_one_subscription_one_killed(
         if "uplink_raw" in (tmp_path / f"{name}.log").read_text().split("drained")[-1]
     ]
     assert len(worked) == 2, "both surviving members took a share"
+
+
+def test_ingest_workers_share_the_load_and_a_killed_worker_is_restarted(
+    database_url: str, broker: Broker, db: psycopg.Connection, tmp_path: Path
+) -> None:
+    """`SMARTREGION_INGEST_WORKERS=2`: two processes, one subscription, nothing twice."""
+    env = {
+        **os.environ,
+        "SMARTREGION_DATABASE_URL": database_url,
+        "SMARTREGION_MQTT_URL": broker.url,
+        "SMARTREGION_MQTT_CLIENT_ID": f"w{uuid.uuid4().hex[:6]}",
+        "SMARTREGION_INGEST_WORKERS": "2",
+        "SMARTREGION_BATCH_SIZE": "100",
+    }
+    log = tmp_path / "ingest.log"
+    with log.open("ab") as out:
+        supervisor = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "ingest"], env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while log.read_text().count("subscribed") < 2:
+            assert supervisor.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        children = subprocess.run(
+            ["pgrep", "-P", str(supervisor.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) == 2
+        euis, messages = batch_of_uplinks(3000, f"workers-{uuid.uuid4().hex[:6]}")
+        publisher = threading.Thread(target=publish, args=(broker.url, messages))
+        publisher.start()
+        while stored(db, euis) < 300 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(int(children[0]), signal.SIGKILL)  # the supervisor starts it again
+        publisher.join(timeout=60)
+        deadline = time.monotonic() + 60
+        while stored(db, euis) < len(euis) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert stored(db, euis) == len(euis)
+        assert "starting it again" in log.read_text()
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=60) == 0, log.read_text()[-3000:]
+    drained = [part for part in log.read_text().split("drained")[1:] if "uplink_raw" in part[:400]]
+    assert len(drained) >= 2, "both workers took a share"
