@@ -27,6 +27,19 @@ from tests.fixtures.tcp_proxy import ProxyProcess
 pytestmark = pytest.mark.integration
 
 
+def child_pids(parent: int) -> list[str]:
+    """Processes whose parent is `parent`, from /proc (no procps needed)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(stat.parent.name)
+    return found
+
+
 def batch_of_uplinks(n: int, app: str) -> tuple[list[str], list[tuple[str, bytes]]]:
     euis = [f"{random.getrandbits(64):016X}" for _ in range(n)]
     base = datetime.now(UTC)
@@ -244,9 +257,7 @@ def test_ingest_workers_share_the_load_and_a_killed_worker_is_restarted(
         while log.read_text().count("subscribed") < 2:
             assert supervisor.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
-        children = subprocess.run(
-            ["pgrep", "-P", str(supervisor.pid)], capture_output=True, text=True
-        ).stdout.split()
+        children = child_pids(supervisor.pid)
         assert len(children) == 2
         euis, messages = batch_of_uplinks(3000, f"workers-{uuid.uuid4().hex[:6]}")
         publisher = threading.Thread(target=publish, args=(broker.url, messages))
