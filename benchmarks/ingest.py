@@ -14,7 +14,6 @@ Everything runs on 127.0.0.1 in a scratch database and a private broker, removed
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import os
@@ -123,26 +122,6 @@ class Timeline:
         if len(self.latencies) < 2:
             return 0.0
         return statistics.quantiles(self.latencies, n=100)[98] * 1000
-
-
-async def _ingest_until(settings: IngestSettings, expected: int, timeline: Timeline,
-                        timeout: float) -> None:  # fmt: skip
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run(settings, stop=stop, ready=ready, on_commit=timeline))
-    deadline = time.monotonic() + timeout
-    while timeline.committed < expected and time.monotonic() < deadline and not task.done():
-        await asyncio.sleep(0.05)
-    stop.set()
-    await task
-
-
-async def _create_session(settings: IngestSettings) -> None:
-    """Connect once so the broker keeps a persistent session that queues the backlog."""
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run(settings, stop=stop, ready=ready))
-    await ready.wait()
-    stop.set()
-    await task
 
 
 def _settings(
@@ -342,7 +321,3 @@ def run_bench(plan: Plan) -> dict[str, Any]:
             psycopg.connect(plan.admin_url, autocommit=True) as admin,
         ):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()

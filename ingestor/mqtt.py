@@ -5,8 +5,9 @@ faster than paho-mqtt or aiomqtt (perf.md §2c: 57 k/s against 16.6 k/s and 11.3
 which is what lets ack-after-commit reach tens of thousands of uplinks per second.
 Its public API can hold an acknowledgement back only through one asyncio task per
 message; instead this module replaces the handler of incoming QoS 1 PUBLISH packets
-(the one place that touches gmqtt internals, marked `noqa: SLF001`) so a message is
-queued with its packet id and acknowledged in receive order once its batch committed.
+and writes PUBACKs to the connection's transport itself (the only places that touch
+gmqtt internals, each marked "gmqtt internals"), so a message is queued with its packet
+id and acknowledged in receive order, a batch at a time, once its batch committed.
 Acknowledgements for messages of an earlier connection are dropped: packet ids are
 per connection, and the broker redelivers what was not acknowledged.
 """
@@ -80,7 +81,7 @@ class Consumer:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_qos0_message
-        handler = self.client._package_handler
+        handler = self.client._package_handler  # gmqtt internals, see above
         handler._handle_qos_1_publish_packet = self._on_qos1_publish
 
     async def connect(self, stop: asyncio.Event) -> bool:
@@ -142,17 +143,8 @@ class Consumer:
                 acks += _PUBACK.pack(0x40, 2, item.mid)
                 acked += 1
         if acks:
-            self.client._connection._transport.write(bytes(acks))
+            self.client._connection._transport.write(bytes(acks))  # gmqtt internals, see above
         return acked
-
-    def ack(self, item: Incoming) -> bool:
-        """Acknowledge one committed message; False when its connection is gone."""
-        if item.qos == 0:
-            return True
-        if item.generation != self.generation or not self.connected.is_set():
-            return False
-        self.client._package_handler._send_puback(item.mid)
-        return True
 
     # -- gmqtt callbacks ------------------------------------------------------------
     def _on_connect(self, _client: Any, _flags: Any, _rc: Any, _properties: Any) -> None:

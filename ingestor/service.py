@@ -183,14 +183,6 @@ class Ingestor:
                 break
         return items
 
-    async def flush(self, items: Sequence[Incoming], deadline: float | None = None) -> bool:
-        """Write one batch and acknowledge it (one batch at a time; used by tools)."""
-        committed = await self.commit(items, deadline)
-        if committed is None:
-            return False
-        self._acknowledge(items, committed)
-        return True
-
     async def commit(
         self, items: Sequence[Incoming], deadline: float | None = None
     ) -> float | None:
