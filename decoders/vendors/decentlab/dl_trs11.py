@@ -20,38 +20,11 @@ from collections.abc import Sequence
 
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.decentlab import protocol
-
-P = protocol.Parameter
-
-
-def _permittivity(x: Sequence[int]) -> float:
-    raw = x[0] / 10
-    return float((2.887e-9 * raw**3 - 2.08e-5 * raw**2 + 5.276e-2 * raw - 43.39) ** 2)
-
+from decoders.vendors.decentlab.dl_trs12 import TEROS_WATER_AND_TEMPERATURE
 
 SENSORS = (
     protocol.Sensor(
-        (
-            P("dielectric_permittivity", None, words=(0,), formula=_permittivity),
-            P(
-                "volumetric_water_content",
-                "m³/m³",
-                multiplier=0.0003879,
-                divisor=10,
-                bias=-0.6956,
-                quantity="soil_moisture",
-                canonical_factor=100,
-                words=(0,),
-            ),
-            P(
-                "soil_temperature",
-                "°C",
-                offset=32768,
-                divisor=10,
-                quantity="soil_temperature",
-                words=(1,),
-            ),
-        ),
+        TEROS_WATER_AND_TEMPERATURE,
         length=2,
     ),
     protocol.BATTERY,

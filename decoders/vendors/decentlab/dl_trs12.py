@@ -28,28 +28,33 @@ def _permittivity(x: Sequence[int]) -> float:
     return float((2.887e-9 * raw**3 - 2.08e-5 * raw**2 + 5.276e-2 * raw - 43.39) ** 2)
 
 
+TEROS_WATER_AND_TEMPERATURE = (
+    P("dielectric_permittivity", None, words=(0,), formula=_permittivity),
+    P(
+        "volumetric_water_content",
+        "m³/m³",
+        multiplier=0.0003879,
+        divisor=10,
+        bias=-0.6956,
+        quantity="soil_moisture",
+        canonical_factor=100,
+        words=(0,),
+    ),
+    P(
+        "soil_temperature",
+        "°C",
+        offset=32768,
+        divisor=10,
+        quantity="soil_temperature",
+        words=(1,),
+    ),
+)
+"""Words 0 and 1 of the TEROS-based probes (DL-TRS11 and DL-TRS12 share them)."""
+
 SENSORS = (
     protocol.Sensor(
         (
-            P("dielectric_permittivity", None, words=(0,), formula=_permittivity),
-            P(
-                "volumetric_water_content",
-                "m³/m³",
-                multiplier=0.0003879,
-                divisor=10,
-                bias=-0.6956,
-                quantity="soil_moisture",
-                canonical_factor=100,
-                words=(0,),
-            ),
-            P(
-                "soil_temperature",
-                "°C",
-                offset=32768,
-                divisor=10,
-                quantity="soil_temperature",
-                words=(1,),
-            ),
+            *TEROS_WATER_AND_TEMPERATURE,
             P("electrical_conductivity", "µS/cm", quantity="soil_conductivity", words=(2,)),
         ),
         length=3,
