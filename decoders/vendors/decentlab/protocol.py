@@ -114,6 +114,20 @@ def split_low_word_first(raw: int) -> tuple[int, int]:
     return raw & 0xFFFF, raw >> 16
 
 
+def level_rows(
+    prefix: str, unit: str | None, levels: range, **conversion: Any
+) -> tuple[Parameter, ...]:
+    """One datasheet row per profile level, `<prefix>_at_level_<n>`, in level order.
+
+    Rows that become readings take the level as their channel.
+    """
+    has_reading = conversion.get("quantity") is not None
+    return tuple(
+        Parameter(f"{prefix}_at_level_{n}", unit, channel=n if has_reading else 0, **conversion)
+        for n in levels
+    )
+
+
 BATTERY = Sensor((Parameter("battery_voltage", "V", divisor=1000, quantity="battery_voltage"),))
 """The battery sensor, the last sensor of most models: x / 1000 V."""
 
