@@ -463,26 +463,33 @@ async def raw_series(
     limit: int,
 ) -> list[SeriesPoint]:
     """Raw readings of one device in [start, end), oldest first."""
+    query = sql.SQL(
+        """
+        SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
+        FROM readings r JOIN quantities q ON q.id = r.quantity_id
+        WHERE r.device_id = %(device)s AND r.time >= %(start)s AND r.time < %(end)s
+          AND {quantity_ids}
+        ORDER BY r.time, q.name, r.channel
+        LIMIT %(limit)s
+        """
+    ).format(quantity_ids=QUANTITY_IDS)
+    return await _series(conn, query, device_id, quantities, start, end, limit)
+
+
+async def _series(
+    conn: AsyncConnection[Any],
+    query: sql.Composed,
+    device_id: int,
+    quantities: list[str] | None,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    **extra: Any,
+) -> list[SeriesPoint]:
+    """Run one of the series queries, which share their parameters."""
     cur = conn.cursor(row_factory=class_row(SeriesPoint))
-    await cur.execute(
-        sql.SQL(
-            """
-            SELECT q.name AS quantity, q.unit, r.channel, r.time, r.value, r.flagged
-            FROM readings r JOIN quantities q ON q.id = r.quantity_id
-            WHERE r.device_id = %(device)s AND r.time >= %(start)s AND r.time < %(end)s
-              AND {quantity_ids}
-            ORDER BY r.time, q.name, r.channel
-            LIMIT %(limit)s
-            """
-        ).format(quantity_ids=QUANTITY_IDS),
-        {
-            "device": device_id,
-            "start": start,
-            "end": end,
-            "quantities": quantities,
-            "limit": limit,
-        },
-    )
+    params = {"device": device_id, "start": start, "end": end, "quantities": quantities}
+    await cur.execute(query, params | {"limit": limit} | extra)
     return await cur.fetchall()
 
 
@@ -512,18 +519,7 @@ async def rollup_series(
         view=sql.Identifier(ROLLUP_VIEWS[bucket]),
         quantity_ids=QUANTITY_IDS,
     )
-    cur = conn.cursor(row_factory=class_row(SeriesPoint))
-    await cur.execute(
-        query,
-        {
-            "device": device_id,
-            "start": start,
-            "end": end,
-            "quantities": quantities,
-            "limit": limit,
-        },
-    )
-    return await cur.fetchall()
+    return await _series(conn, query, device_id, quantities, start, end, limit)
 
 
 async def bucketed_series(
@@ -550,19 +546,7 @@ async def bucketed_series(
         LIMIT %(limit)s
         """
     ).format(agg=AGG_FUNCTIONS[agg], quantity_ids=QUANTITY_IDS)
-    cur = conn.cursor(row_factory=class_row(SeriesPoint))
-    await cur.execute(
-        query,
-        {
-            "device": device_id,
-            "start": start,
-            "end": end,
-            "quantities": quantities,
-            "limit": limit,
-            "width": width,
-        },
-    )
-    return await cur.fetchall()
+    return await _series(conn, query, device_id, quantities, start, end, limit, width=width)
 
 
 @dataclass(frozen=True, slots=True)
