@@ -74,6 +74,7 @@ from decoders.vendors.sensecap import (
     sensecaps2120_8_in_1,
     sensecapt1000_tracker_ab,
 )
+from decoders.vendors.sentinum import febris_co2
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
 from decoders.vendors.vega import vegapuls_air_41
@@ -142,6 +143,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     ra02a.SPEC,
     esp32_paxcounter.SPEC,
     tcr.SPEC,
+    febris_co2.SPEC,
     sensecaps2101_temp_humid.SPEC,
     sensecaps2102_light.SPEC,
     sensecaps2103_co2_temp_humid.SPEC,

@@ -43,6 +43,7 @@ CODEC_TYPES = {
     # No TTN id in the shared set's snapshot; ours follows the repository's vendor/model form.
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
     (AKENZA, "types/pmx/tcr"): "pmx/tcr",
+    (AKENZA, "types/sentinum/febrisCO2"): "sentinum/febris-co2",  # shared-a
     # Field decoders: the ChirpStack Elsys codec's device is the ELT-2 HP (TTN: elsys/elt-2).
     (CHIRPSTACK, "vendors/elsys/codecs/test_decode_elsys.json"): "elsys/elt-2",
 }
@@ -540,6 +541,22 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         **{f"region{n}MaxDwell": f"region_{n}_max_dwell" for n in range(1, 5)},
     },
     # Field decoders (end)
+    # Shared-set devices without a TTN id (shared-a): names from the vendors' documents.
+    "sentinum/febris-co2": {
+        "baseId": "base_id",
+        "majorVersion": "major_version",
+        "minorVersion": "minor_version",
+        "productVersion": "product_version",
+        "upCnt": "up_cnt",
+        "batteryVoltage": "battery_voltage",
+        "batteryLevel": AKENZA_BATTERY_LEVEL,
+        "internalTemperature": "internal_temperature",
+        "humidity": "humidity",
+        "pressure": "pressure",
+        "co2": "co2_ppm",
+        "alarm": "alarm_level",
+        "dewPoint": "dew_point",
+    },
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
         "temperature": "temperature_{channel}",

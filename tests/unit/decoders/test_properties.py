@@ -10,6 +10,7 @@ from forest_strategies import FOREST_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from region_strategies import REGION_STRATEGIES
+from shared_a_strategies import SHARED_A_STRATEGIES
 
 from decoders import CATALOG, Decoded, Reading, decode
 from decoders import cayenne_lpp as lpp
@@ -104,6 +105,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     **REGION_STRATEGIES,
     **FIELD_STRATEGIES,
     **FOREST_STRATEGIES,
+    **SHARED_A_STRATEGIES,
 }
 
 

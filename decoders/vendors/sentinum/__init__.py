@@ -1,0 +1,1 @@
+"""Sentinum GmbH room-climate and air-quality sensors."""

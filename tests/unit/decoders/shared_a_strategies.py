@@ -1,0 +1,23 @@
+"""Hypothesis strategies for the decoders built for devices of the shared reference vectors.
+
+Each strategy yields (readings, tolerance by (quantity, channel)), as `test_properties`
+expects; the tolerance is half the format's resolution in the canonical unit.
+"""
+
+from __future__ import annotations
+
+from city_strategies import Sample, fixed
+from hypothesis import strategies as st
+
+SHARED_A_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "sentinum/febris-co2": fixed(
+        {
+            "battery_voltage": (0.0, 65.535, 0.001),
+            "air_temperature": (-40.0, 85.0, 0.1),
+            "relative_humidity": (0.0, 100.0, 1.0),
+            "air_pressure": (300.0, 1100.0, 1.0),
+            "co2": (0.0, 40000.0, 1.0),
+            "dew_point": (-60.0, 60.0, 0.1),
+        }
+    ),
+}
