@@ -56,6 +56,7 @@ from decoders.vendors.dragino import (
     lsph01,
 )
 from decoders.vendors.elsys import elt_2, ers, ers_co2, ers_lite
+from decoders.vendors.elvaco import cmi4110
 from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
@@ -128,6 +129,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     ers.SPEC,
     ers_co2.SPEC,
     ers_lite.SPEC,
+    cmi4110.SPEC,
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
     rs1xx_temp_rh_sensor.SPEC,

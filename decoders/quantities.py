@@ -177,6 +177,12 @@ _ALL: tuple[Quantity, ...] = (
     _q("latitude", "deg", "WGS84 latitude", -90, 90, "latitude"),
     _q("longitude", "deg", "WGS84 longitude", -180, 180, "longitude"),
     _q("altitude", "m", "Altitude above mean sea level", -500, 10_000, "altitude"),
+    # Heat metering (district heating and cooling meters)
+    _q("heat_energy", "kW.h", "Cumulative thermal energy (heat meter register)", 0, 1e10),
+    _q("heat_power", "W", "Thermal power through a heat meter", -1e8, 1e8),
+    _q("water_flow_rate", "m3/h", "Volume flow of water through a meter", -1e4, 1e4),
+    _q("flow_temperature", "Cel", "Supply (flow) temperature of a heating circuit", -20, 200),
+    _q("return_temperature", "Cel", "Return temperature of a heating circuit", -20, 200),
 )
 
 QUANTITIES: Mapping[str, Quantity] = MappingProxyType({q.name: q for q in _ALL})

@@ -44,6 +44,10 @@ CODEC_TYPES = {
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
     (AKENZA, "types/pmx/tcr"): "pmx/tcr",
     (AKENZA, "types/sentinum/febrisCO2"): "sentinum/febris-co2",  # shared-a
+    # shared-b: codec types (begin)
+    # The Landis+Gyr T550's LoRaWAN module ("WZU-LR") is the Elvaco CMi4110 (TTN id).
+    (AKENZA, "types/landisgyr/T550"): "elvaco/cmi4110",
+    # shared-b: codec types (end)
     # Field decoders: the ChirpStack Elsys codec's device is the ELT-2 HP (TTN: elsys/elt-2).
     (CHIRPSTACK, "vendors/elsys/codecs/test_decode_elsys.json"): "elsys/elt-2",
 }
@@ -557,6 +561,20 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "alarm": "alarm_level",
         "dewPoint": "dew_point",
     },
+    # shared-b: names (begin)
+    "elvaco/cmi4110": {
+        "energyUnit": NotOurs("akenza's label of the energy unit; our energy field is always kWh"),
+        "energy": "energy",
+        "volume": "volume",
+        "power": Scaled("power", 0.001),  # akenza reports kW, the record's unit is W
+        "flow": "flow",
+        "flowTemp": "forward_temperature",
+        "backFlowTemp": "return_temperature",
+        "header": "message_format_name",
+        "serialID": "meter_id",
+        "errFlags": "error_flags",
+    },
+    # shared-b: names (end)
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
         "temperature": "temperature_{channel}",

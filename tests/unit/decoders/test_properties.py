@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from region_strategies import REGION_STRATEGIES
 from shared_a_strategies import SHARED_A_STRATEGIES
+from shared_b_strategies import SHARED_B_STRATEGIES
 
 from decoders import CATALOG, Decoded, Reading, decode
 from decoders import cayenne_lpp as lpp
@@ -106,6 +107,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     **FIELD_STRATEGIES,
     **FOREST_STRATEGIES,
     **SHARED_A_STRATEGIES,
+    **SHARED_B_STRATEGIES,
 }
 
 

@@ -1,0 +1,1 @@
+"""Elvaco meter connectivity modules (M-Bus meters over LoRaWAN)."""
