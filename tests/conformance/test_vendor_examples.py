@@ -44,6 +44,7 @@ CODEC_TYPES = {
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
     (AKENZA, "types/pmx/tcr"): "pmx/tcr",
     (AKENZA, "types/sentinum/febrisCO2"): "sentinum/febris-co2",  # shared-a
+    (AKENZA, "types/inbiot/well"): "inbiot/well-lora",  # shared-a, TTN id
     # shared-b: codec types (begin)
     # The Landis+Gyr T550's LoRaWAN module ("WZU-LR") is the Elvaco CMi4110 (TTN id).
     (AKENZA, "types/landisgyr/T550"): "elvaco/cmi4110",
@@ -560,6 +561,28 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "co2": "co2_ppm",
         "alarm": "alarm_level",
         "dewPoint": "dew_point",
+    },
+    "inbiot/well-lora": {
+        "type": "type",
+        "temperature": "temperature",
+        "humidity": "humidity",
+        "co2": "co2",
+        "tvoc": "tvoc",
+        "pm1": "pm1_0",
+        "pm2_5": "pm2_5",
+        "pm4": "pm4",
+        "pm10": "pm10",
+        "ch2o": "ch2o",
+        "o3Status": "o3",
+        "no2Status": "no2",
+        "coStatus": "co",
+        "vIndex": "vIndex",
+        "tIndex": "tIndex",
+        "virusIndex": "virusIndex",
+        "iaqIndex": "iaqIndex",
+        "moldIndexStatus": "moldIndex",
+        "noiseStatus": NotOurs("byte 37: inBiot documents no noise field, only a 0xFF marker"),
+        "counter": "counter",
     },
     # shared-b: names (begin)
     "elvaco/cmi4110": {

@@ -10,6 +10,16 @@ from city_strategies import Sample, fixed
 from hypothesis import strategies as st
 
 SHARED_A_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
+    "inbiot/well-lora": fixed(
+        {
+            "air_temperature": (0.0, 145.0, 0.1),
+            "relative_humidity": (0.0, 100.0, 0.1),
+            "co2": (0.0, 10000.0, 1.0),
+            "pm1": (0.0, 10000.0, 1.0),
+            "pm2_5": (0.0, 10000.0, 1.0),
+            "pm10": (0.0, 10000.0, 1.0),
+        }
+    ),
     "sentinum/febris-co2": fixed(
         {
             "battery_voltage": (0.0, 65.535, 0.001),

@@ -1,0 +1,1 @@
+"""inBiot MICA indoor air quality monitors."""
