@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import time
@@ -276,6 +277,21 @@ class Ingestor:
         return counts
 
 
+def tune_gc() -> None:
+    """Make the cyclic garbage collector cheap on the ingest path.
+
+    Every uplink allocates a few hundred short-lived objects; with the default gen-0
+    threshold (700) the collector runs every few uplinks and, now and then, walks the whole
+    heap (modules, pydantic schemas, the device cache), which cost about a quarter of the
+    ingestor's CPU. What is alive at start-up is frozen out of collection and gen 0 runs
+    every 50 000 allocations instead. Reference counting still frees almost everything;
+    the collector is only for cycles, which the hot path does not make.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 async def run(
     settings: IngestSettings,
     stop: asyncio.Event | None = None,
@@ -288,6 +304,7 @@ async def run(
     batch with its commit time (benchmarks measure latency with it).
     """
     stop = stop or asyncio.Event()
+    tune_gc()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
