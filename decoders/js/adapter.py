@@ -6,9 +6,13 @@
   taken as the data itself, with a warning, because some codecs return their fields directly.
 * ``Decoder`` (TTN v2) and ``Decode`` (ChirpStack v3) return the data object itself.
 * ``data`` must be a JSON object; anything else is an error (TTN rejects it too).
-* Values that JSON cannot carry were already replaced inside the engine: ``undefined`` members
-  are dropped, ``NaN``/``Infinity`` become ``null`` with a warning, BigInt becomes a number
-  (or a string when not exactly representable), ``Date`` becomes its ISO string.
+* ``decodeUplink`` may leave ``data`` out: with no ``errors`` that is an empty payload, as on
+  TTN (a warning says so unless the codec gave warnings of its own).
+* Values were made plain inside the engine the way TTN's engine (goja) hands them to Go:
+  ``undefined`` members become ``null``, a ``Date`` becomes RFC 3339 as Go writes it
+  (``2024-05-17T08:30:15.25Z``), a typed array becomes a list of numbers; beyond TTN,
+  ``NaN``/``Infinity`` become ``null`` with a warning (TTN fails such a payload) and BigInt
+  becomes a number (or a string when not exactly representable).
 * Readings: from ``normalizeUplink`` when the codec has one (TTN's normalized payload schema),
   otherwise from the keys of ``data`` that the network-decoded fallback table maps
   unambiguously (`decoders.fallback`). Readings outside their plausible range are flagged in
@@ -33,7 +37,9 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
         return Decoded(errors=(f"codec threw: {outcome['threw']}",))
     kind = outcome.get("kind")
     result = json.loads(outcome["result"]) if outcome.get("result") is not None else None
-    warnings = [f"codec returned {item}; stored as null" for item in outcome.get("nonFinite", ())]
+    # The codec's own warnings first, so they read as the codec wrote them; ours follow.
+    warnings: list[str] = []
+    ours = [f"codec returned {item}; stored as null" for item in outcome.get("nonFinite", ())]
     errors: list[str] = []
     if kind == "decodeUplink":
         if not isinstance(result, dict):
@@ -44,13 +50,16 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
             errors.extend(_strings(result.get("errors")))
         else:
             data = result
-            warnings.append("decodeUplink returned no {data}; the whole result is taken as data")
+            ours.append("decodeUplink returned no {data}; the whole result is taken as data")
     else:
         data = result
     if data is None:
         fields: dict[str, Any] = {}
-        if not errors:
+        if kind != "decodeUplink":
             errors.append(f"{kind} returned no data")
+        elif not errors and not warnings:
+            # TTN accepts {warnings: [...]} or {errors: []} without data as an empty payload.
+            ours.append("decodeUplink returned no data")
     elif isinstance(data, dict):
         fields = data
     else:
@@ -60,21 +69,23 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
     readings: tuple[Reading, ...] = ()
     if not errors:
         if outcome.get("normalizeError") is not None:
-            warnings.append(f"normalizeUplink threw: {outcome['normalizeError']}")
+            ours.append(f"normalizeUplink threw: {outcome['normalizeError']}")
         normalized = (
             json.loads(outcome["normalized"]) if outcome.get("normalized") is not None else None
         )
         if isinstance(normalized, dict) and any(key in normalized for key in _OUTPUT_KEYS):
-            warnings.extend(f"normalizeUplink: {w}" for w in _strings(normalized.get("warnings")))
+            ours.extend(f"normalizeUplink: {w}" for w in _strings(normalized.get("warnings")))
             normalize_errors = _strings(normalized.get("errors"))
-            warnings.extend(f"normalizeUplink error: {e}" for e in normalize_errors)
+            ours.extend(f"normalizeUplink error: {e}" for e in normalize_errors)
             normalized = None if normalize_errors else normalized.get("data")
         if isinstance(normalized, dict | list) and normalized:
             readings = fallback.normalized_readings(normalized)
         else:
             readings = fallback.readings_from_network_decoded(fields)
-        warnings.extend(_implausible(readings))
-    return Decoded(fields=fields, readings=readings, warnings=tuple(warnings), errors=tuple(errors))
+        ours.extend(_implausible(readings))
+    return Decoded(
+        fields=fields, readings=readings, warnings=(*warnings, *ours), errors=tuple(errors)
+    )
 
 
 def _strings(value: Any) -> list[str]:

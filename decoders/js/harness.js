@@ -133,7 +133,32 @@
   var kind = decodeUplink ? 'decodeUplink' : legacyDecoder ? 'Decoder' : chirpstackV3 ? 'Decode' : null;
 
   var nonFinite = [];
+  var tagOf = Function.prototype.call.bind(Object.prototype.toString);
+  var timeOf = Function.prototype.call.bind(Date.prototype.getTime);
+  var isoOf = Function.prototype.call.bind(Date.prototype.toISOString);
+  var arrayFrom = Array.from;
+  var isView = ArrayBuffer.isView;
+  function isTypedArray(value) {
+    return isView(value) && tagOf(value) !== '[object DataView]';
+  }
+  // TTN's engine (goja) hands a Date to Go as a time.Time, which Go writes in RFC 3339 with
+  // the fraction's trailing zeros dropped: 2024-05-17T08:30:15.25Z, 2024-05-17T08:30:15Z.
+  // Device-repository examples are written against that, so Dates come out the same here.
+  function goTime(date) {
+    if (timeOf(date) !== timeOf(date)) return null;
+    return isoOf(date).replace(/\.(\d*?)0*Z$/, function (whole, digits) {
+      return digits ? '.' + digits + 'Z' : 'Z';
+    });
+  }
   function replacer(key, value) {
+    // goja exports an undefined member as nil, i.e. JSON null; JSON.stringify would drop it.
+    if (value === undefined && key !== '') return null;
+    if (typeof value === 'string' || value === null) {
+      var raw = this[key]; // what toJSON was called on
+      if (raw !== value && tagOf(raw) === '[object Date]') return goTime(raw);
+    }
+    // A typed array as the plain list of its numbers, not JSON.stringify's {"0": .., "1": ..}.
+    if (value !== null && typeof value === 'object' && isTypedArray(value)) return arrayFrom(value);
     if (typeof value === 'number' && !isFinite(value)) {
       nonFinite.push((key === '' ? '(result)' : key) + ': ' + String(value));
       return null;

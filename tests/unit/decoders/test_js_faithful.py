@@ -1,0 +1,304 @@
+"""The JS sandbox gives what TTN gives: device-repository examples are written against TTN.
+
+TTN's Application Server (and the device repository's CI, which checks every codec example)
+runs ``decodeUplink({bytes, fPort})`` in goja and hands the result to Go, which writes it as
+JSON. Every codec here is self-written to exercise one habit of real vendor codecs; the
+expected values are what TTN would store.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from decoders.js import JsCodec, decode_js
+from decoders.model import Decoded
+
+
+def _as_ttn_output(result: Decoded, runtime_warnings: int = 0) -> dict[str, Any]:
+    """The decodeUplink output TTN would show: data, and warnings/errors only when present."""
+    out: dict[str, Any] = {}
+    if result.fields or not result.errors:
+        out["data"] = dict(result.fields)
+    codec_warnings = list(result.warnings[: len(result.warnings) - runtime_warnings])
+    if codec_warnings:
+        out["warnings"] = codec_warnings
+    if result.errors:
+        out["errors"] = list(result.errors)
+    return out
+
+
+# -- output conversion ------------------------------------------------------------------------
+def test_undefined_members_are_null_as_in_ttn() -> None:
+    # goja exports undefined as nil, so TTN shows the key with null; JSON.stringify drops it.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          var causes = [undefined, 'watchdog', 'power on'];
+          return { data: { cause: causes[input.bytes[0]], list: [undefined, 1],
+                           nested: { gone: undefined, kept: 2 }, helper: function () {} } };
+        }""",
+        1,
+        b"\x00",
+    )
+    assert result.errors == ()
+    assert result.fields == {"cause": None, "list": [None, 1], "nested": {"gone": None, "kept": 2}}
+
+
+@pytest.mark.parametrize(
+    ("millis", "expected"),
+    [
+        ("Date.UTC(2023, 4, 17, 8, 30, 15)", "2023-05-17T08:30:15Z"),
+        ("Date.UTC(2023, 4, 17, 8, 30, 15, 250)", "2023-05-17T08:30:15.25Z"),
+        ("Date.UTC(2023, 4, 17, 8, 30, 15, 7)", "2023-05-17T08:30:15.007Z"),
+        ("NaN", None),
+    ],
+)
+def test_dates_are_written_as_go_writes_a_time(millis: str, expected: str | None) -> None:
+    # goja hands a Date to Go as a time.Time: RFC 3339, fraction without trailing zeros.
+    result = decode_js(
+        f"function decodeUplink(i) {{ var t = new Date({millis});"
+        " return { data: { at: t, list: [t] } }; }",
+        1,
+        b"",
+    )
+    assert result.fields == {"at": expected, "list": [expected]}
+
+
+def test_typed_arrays_are_lists_of_numbers() -> None:
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          var raw = new Uint8Array(input.bytes);
+          var words = new Int16Array(new Uint8Array([0xfe, 0xff, 0x02, 0x00]).buffer);
+          return { data: { raw: raw, words: words } };
+        }""",
+        1,
+        b"\x01\xff",
+    )
+    assert result.fields == {"raw": [1, 255], "words": [-2, 2]}
+
+
+# -- decodeUplink output shapes ---------------------------------------------------------------
+def test_warnings_without_data_are_an_empty_payload_not_an_error() -> None:
+    result = decode_js(
+        "function decodeUplink(i) { return { warnings: ['empty frame ignored'] }; }", 1, b""
+    )
+    assert result.fields == {}
+    assert result.errors == ()
+    assert result.warnings == ("empty frame ignored",)
+
+
+def test_an_empty_errors_list_without_data_is_an_empty_payload_with_our_warning() -> None:
+    result = decode_js("function decodeUplink(i) { return { errors: [] }; }", 1, b"")
+    assert result.fields == {}
+    assert result.errors == ()
+    assert result.warnings == ("decodeUplink returned no data",)
+
+
+def test_the_codec_warnings_come_before_the_runtime_warnings() -> None:
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          return { data: { ratio: 0 / 0 }, warnings: ['sensor not calibrated'] };
+        }""",
+        1,
+        b"",
+    )
+    assert result.warnings == ("sensor not calibrated", "codec returned ratio: NaN; stored as null")
+
+
+# -- habits of device-repository codecs -------------------------------------------------------
+# (codec, examples in the device repository's shape: input and expected TTN output)
+SLOPPY_IMPLICIT_GLOBALS = """
+function decodeUplink(input) {
+  bytes = input.bytes;                       // no var: an implicit global
+  toFlag = function (bit) { return (bytes[0] >> bit & 1) == '1'; };
+  for (i = 0, sum = 0; i < bytes.length; i++) sum += bytes[i];
+  if (input.fPort !== 3) return { errors: ['unknown FPort'] };
+  return { data: { open: toFlag(0), alarm: toFlag(1), checksum: sum & 0xff } };
+}"""
+TABLE_DRIVEN = """
+var codec = {
+  FIELDS: [
+    { name: 'temperature', unit: '\u00b0C', convert: function (x) { return (x - 400) / 10; } },
+    { name: 'humidity', unit: '%', convert: function (x) { return x / 10; } }
+  ],
+  word: function (b, at) { return (b[at] << 8) + b[at + 1]; },
+  decode: function (b) {
+    if (b[0] !== 2) return { error: 'protocol version ' + b[0] + " doesn't match v2" };
+    var out = { protocol_version: b[0] };
+    for (var i = 0; i < this.FIELDS.length; i++) {
+      var f = this.FIELDS[i];
+      out[f.name] = { value: f.convert.bind(this)(this.word(b, 1 + 2 * i)), unit: f.unit };
+    }
+    return out;
+  }
+};
+function decodeUplink(input) {
+  var res = codec.decode(input.bytes);
+  return res.error ? { errors: [res.error] } : { data: res };
+}"""
+MODERN = """
+'use strict';
+class Cursor {
+  #at = 0;
+  constructor(bytes) { this.bytes = bytes; }
+  u8() { return this.bytes[this.#at++]; }
+  i16() { const v = (this.u8() << 8) | this.u8(); return v > 0x7fff ? v - 0x10000 : v; }
+  get left() { return this.bytes.length - this.#at; }
+}
+const KINDS = new Map([[1, 'periodic'], [2, 'alarm']]);
+const decodeUplink = ({ bytes, fPort }) => {
+  const c = new Cursor(bytes);
+  const kind = KINDS.get(c.u8()) ?? 'unknown';
+  const warnings = [];
+  const data = { kind, temperature: c.i16() / 100, label: `port ${fPort}` };
+  if (c.left > 0) warnings.push(`${c.left} trailing byte(s) ignored`);
+  if (kind === 'unknown') return { data, errors: [`unknown frame kind ${bytes[0]}`] };
+  return warnings.length ? { data, warnings } : { data };
+};"""
+LEGACY_WRAPPED = """
+function decodeUplink(input) {
+  return { data: Decoder(input.bytes, input.fPort) };
+}
+function Decoder(bytes, port) {
+  var decoded = {};
+  for (var i = 0; i < bytes.length;) {
+    var channel = bytes[i++], type = bytes[i++];
+    if (channel === 0x01 && type === 0x75) { decoded.battery = bytes[i]; i += 1; }
+    else if (channel === 0x03 && type === 0x67) {
+      var raw = bytes[i] | (bytes[i + 1] << 8);
+      decoded.temperature = (raw > 0x7fff ? raw - 0x10000 : raw) / 10; i += 2;
+    } else { break; }
+  }
+  return decoded;
+}"""
+EMPTY_AND_LABELS = """
+function decodeUplink(input) {
+  var b = input.bytes, where = 0;
+  if (b.length === 0 || b.every(function (x) { return x === 0; })) return {};
+  if (b[0] !== 0) {
+    field: "location",
+    where = "" + (b[0] / 10) + "," + (b[1] / 10) + "";
+  }
+  var text = String.fromCharCode.apply(null, b.slice(2));
+  return { data: { where: where, text: text, hex: b.map(function (x) {
+    return ('0' + x.toString(16)).slice(-2); }).join('') } };
+}"""
+
+CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
+    (
+        "sloppy-implicit-globals",
+        SLOPPY_IMPLICIT_GLOBALS,
+        [
+            {
+                "input": {"fPort": 3, "bytes": [3, 0x10]},
+                "output": {"data": {"open": True, "alarm": True, "checksum": 0x13}},
+            },
+            {
+                "input": {"fPort": 3, "bytes": [0]},
+                "output": {"data": {"open": False, "alarm": False, "checksum": 0}},
+            },
+            {"input": {"fPort": 9, "bytes": [1]}, "output": {"errors": ["unknown FPort"]}},
+        ],
+    ),
+    (
+        "table-driven",
+        TABLE_DRIVEN,
+        [
+            {
+                "input": {"fPort": 1, "bytes": [2, 0x02, 0x71, 0x01, 0xF4]},
+                "output": {
+                    "data": {
+                        "protocol_version": 2,
+                        "temperature": {"value": 22.5, "unit": "°C"},
+                        "humidity": {"value": 50, "unit": "%"},
+                    }
+                },
+            },
+            {
+                "input": {"fPort": 1, "bytes": [3]},
+                "output": {"errors": ["protocol version 3 doesn't match v2"]},
+            },
+        ],
+    ),
+    (
+        "es2020-classes",
+        MODERN,
+        [
+            {
+                "input": {"fPort": 5, "bytes": [1, 0x09, 0x29]},
+                "output": {"data": {"kind": "periodic", "temperature": 23.45, "label": "port 5"}},
+            },
+            {
+                "input": {"fPort": 5, "bytes": [2, 0xFF, 0x9C, 7]},
+                "output": {
+                    "data": {"kind": "alarm", "temperature": -1, "label": "port 5"},
+                    "warnings": ["1 trailing byte(s) ignored"],
+                },
+            },
+            {
+                "input": {"fPort": 5, "bytes": [9, 0, 0]},
+                "output": {
+                    "data": {"kind": "unknown", "temperature": 0, "label": "port 5"},
+                    "errors": ["unknown frame kind 9"],
+                },
+            },
+        ],
+    ),
+    (
+        "legacy-decoder-wrapped",
+        LEGACY_WRAPPED,
+        [
+            {
+                "input": {"fPort": 85, "bytes": [0x01, 0x75, 0x5C, 0x03, 0x67, 0x34, 0x01]},
+                "output": {"data": {"battery": 92, "temperature": 30.8}},
+            },
+            {
+                "input": {"fPort": 85, "bytes": [0x03, 0x67, 0xFF, 0xFF]},
+                "output": {"data": {"temperature": -0.1}},
+            },
+        ],
+    ),
+    (
+        "labels-and-empty-payloads",
+        EMPTY_AND_LABELS,
+        [
+            {
+                "input": {"fPort": 2, "bytes": [225, 50, 72, 105]},
+                "output": {"data": {"where": "22.5,5", "text": "Hi", "hex": "e1324869"}},
+            },
+            {"input": {"fPort": 2, "bytes": [0, 0, 0]}, "output": {"data": {}}},
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "source", "examples"), CASES, ids=[c[0] for c in CASES])
+def test_codec_habits_reproduce_their_examples_on_one_reused_context(
+    name: str, source: str, examples: list[dict[str, Any]]
+) -> None:
+    codec = JsCodec(source, name=name)
+    # Twice through, so state an uplink leaves behind (implicit globals) cannot leak.
+    for example in examples + examples:
+        given, expected = example["input"], example["output"]
+        result = codec.decode(given["fPort"], bytes(given["bytes"]))
+        ours = 1 if given["bytes"] and not any(given["bytes"]) else 0  # `return {}` is flagged
+        assert _as_ttn_output(result, runtime_warnings=ours) == expected
+
+
+# -- ChirpStack v4 ----------------------------------------------------------------------------
+def test_chirpstack_v4_codec_sees_variables_and_recv_time() -> None:
+    codec = JsCodec("""
+        function decodeUplink(input) {
+          var scale = parseFloat(input.variables.scale || '1');
+          var taken = new Date(input.recvTime.getTime() - input.bytes[1] * 1000);
+          return { data: { level: input.bytes[0] * scale, port: input.fPort, taken: taken } };
+        }""")
+    when = datetime(2024, 3, 1, 12, 0, 30, tzinfo=UTC)
+    result = codec.decode(7, b"\x0a\x1e", recv_time=when, variables={"scale": "0.5"})
+    assert result.errors == ()
+    assert result.fields == {"level": 5, "port": 7, "taken": "2024-03-01T12:00:00Z"}
