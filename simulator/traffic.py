@@ -285,8 +285,7 @@ def for_format(device: SimDevice, uplink: Uplink, fmt: Format) -> Uplink:
     """The uplink as the chosen network server knows the device."""
     if fmt == "ttn-v3":
         return uplink
-    return replace(
-        uplink,
+    return uplink._replace(
         source="chirpstack-v4",
         device_name=device.name,
         application_id=device.chirpstack_application_id,
@@ -329,8 +328,7 @@ def messages(
         kind = "uplink"
         if chance("unknown_device"):
             stranger = f"A0B1{rand.mix(seed, _FAULT, seq) & 0xFFFFFFFFFFFF:012X}"
-            up = replace(
-                up,
+            up = up._replace(
                 dev_eui=stranger,
                 brand_id=None,
                 model_id=None,
@@ -339,7 +337,7 @@ def messages(
             )
             kind = "unknown_device"
         elif chance("truncated") and len(up.payload) > 1:
-            up = replace(up, payload=up.payload[: len(up.payload) // 2])
+            up = up._replace(payload=up.payload[: len(up.payload) // 2])
             kind = "truncated"
         topic, body = render(up, fmt)
         if chance("malformed"):

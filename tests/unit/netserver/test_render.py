@@ -6,7 +6,6 @@ against the servers' own shapes (the fixtures' keys, chirpstack-api for protobuf
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import get_args
 
@@ -81,12 +80,11 @@ def expected(uplink: Uplink, fmt: Format) -> Uplink:
             altitude = float(round(altitude))  # TTS altitude is int32 metres
         if fmt.startswith("chirpstack-v4") and r.gateway_eui:
             gateway_id = None  # ChirpStack's gateway id *is* the EUI
-        receptions.append(replace(r, rssi=rssi, snr=snr, gateway_id=gateway_id, altitude=altitude))
-    result = replace(uplink, source=source, receptions=tuple(receptions))  # type: ignore[arg-type]
+        receptions.append(r._replace(rssi=rssi, snr=snr, gateway_id=gateway_id, altitude=altitude))
+    result = uplink._replace(source=source, receptions=tuple(receptions))  # type: ignore[arg-type]
     if fmt == "ttn-v3":
         dedup = uplink.dedup_id
-        return replace(
-            result,
+        return result._replace(
             device_name=device_id(uplink),
             application_id=uplink.application_id or "smartregion",
             device_profile=None,
@@ -97,17 +95,16 @@ def expected(uplink: Uplink, fmt: Format) -> Uplink:
             else "as:up:" + dedup,
         )
     # neither ChirpStack format carries TTS device-repository ids, airtime or simulation
-    result = replace(result, brand_id=None, model_id=None, airtime_s=None, simulated=False)
+    result = result._replace(brand_id=None, model_id=None, airtime_s=None, simulated=False)
     if fmt.startswith("chirpstack-v4"):
         app = uplink.application_id
         if app is not None and app.isdigit() and len(app) <= 12:
             app = f"00000000-0000-0000-0000-{app:0>12}"  # v3 -> v4 migration form
-        return replace(result, application_id=app)
+        return result._replace(application_id=app)
     # chirpstack-v3 json_v3: no event time, no modulation, no confirmed flag, no profile
     app = uplink.application_id
     times = [r.time for r in uplink.receptions if r.time is not None]
-    return replace(
-        result,
+    return result._replace(
         application_id=app if app is not None and app.isdigit() else "0",
         received_at=min(times, default=uplink.received_at),
         confirmed=False,
@@ -182,13 +179,13 @@ def test_ttn_render_omits_zero_fields_and_carries_version_ids() -> None:
 
 
 def test_ttn_device_id_falls_back_to_the_eui() -> None:
-    topic, _ = netserver.render(replace(UPLINK, device_name="Field 7 / north"), "ttn-v3")
+    topic, _ = netserver.render(UPLINK._replace(device_name="Field 7 / north"), "ttn-v3")
     assert topic == "v3/irmd-soil@ttn/devices/eui-70b3d57ed0001234/up"
 
 
 def test_chirpstack_json_render_is_camel_case_with_lower_case_euis() -> None:
     topic, payload = netserver.render(
-        replace(UPLINK, dedup_id="3ac7e3c4-4401-4b8d-9386-a5c902f9202d"), "chirpstack-v4-json"
+        UPLINK._replace(dedup_id="3ac7e3c4-4401-4b8d-9386-a5c902f9202d"), "chirpstack-v4-json"
     )
     assert topic == "application/irmd-soil/device/70b3d57ed0001234/event/up"
     doc = orjson.loads(payload)
@@ -246,7 +243,7 @@ def test_chirpstack_protobuf_render_matches_the_fixture_bytes_semantics() -> Non
 
 
 def test_chirpstack_v3_render_is_json_v3() -> None:
-    topic, payload = netserver.render(replace(UPLINK, application_id="42"), "chirpstack-v3")
+    topic, payload = netserver.render(UPLINK._replace(application_id="42"), "chirpstack-v3")
     assert topic == "application/42/device/70b3d57ed0001234/event/up"
     doc = orjson.loads(payload)
     assert set(load("chirpstack-v3-up.json").document["payload"]) <= set(doc)
@@ -263,7 +260,7 @@ def test_chirpstack_v3_render_is_json_v3() -> None:
 
 
 def test_simulated_flag_round_trips_through_ttn() -> None:
-    uplink = replace(UPLINK, simulated=True)
+    uplink = UPLINK._replace(simulated=True)
     assert orjson.loads(netserver.render(uplink, "ttn-v3")[1])["simulated"] is True
     assert round_trip(uplink, "ttn-v3") == expected(uplink, "ttn-v3")
 
