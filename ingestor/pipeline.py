@@ -110,6 +110,7 @@ def uplink_row(
     readings: list[ReadingRow] = []
     warnings: list[str] = list(decoded.warnings) if decoded else []
     if decoded:
+        received_at = uplink.received_at
         for r in decoded.readings:
             if r.quantity not in quantity_ids:
                 warnings.append(
@@ -118,13 +119,10 @@ def uplink_row(
                 continue
             readings.append(
                 ReadingRow(
-                    quantity=r.quantity,
-                    value=r.value,
-                    time=r.time or uplink.received_at,
-                    channel=r.channel,
-                    flagged=not is_plausible(r.quantity, r.value),
+                    r.quantity, r.value, r.time or received_at, r.channel,
+                    not is_plausible(r.quantity, r.value),
                 )
-            )
+            )  # fmt: skip
     if decoded is not None and not decoded.errors:
         fields: Mapping[str, object] | None = decoded.fields
     elif decoded is not None:
@@ -132,35 +130,17 @@ def uplink_row(
     else:
         fields = uplink.decoded  # raw only: keep what the network server decoded, if anything
     return UplinkRow(
-        dev_eui=uplink.dev_eui,
-        received_at=uplink.received_at,
-        f_cnt=uplink.f_cnt,
-        f_port=uplink.f_port,
-        payload=uplink.payload,
-        source=uplink.source,
-        type_id=type_id if decoded is not None else None,
-        fields=fields,
-        decode_errors=decoded.errors if decoded else (),
-        decode_warnings=tuple(warnings),
-        ns_decoded=uplink.decoded,
-        frequency_hz=uplink.frequency_hz,
-        data_rate=uplink.data_rate,
-        spreading_factor=uplink.spreading_factor,
-        airtime_s=uplink.airtime_s,
-        readings=tuple(readings),
-        receptions=tuple(
-            ReceptionRow(
-                gateway_eui=rx.gateway_eui,
-                gateway_network_id=rx.gateway_id,
-                rssi=rx.rssi,
-                snr=rx.snr,
-                latitude=rx.latitude,
-                longitude=rx.longitude,
-                altitude=rx.altitude,
-            )
-            for rx in uplink.receptions
-        ),
-    )
+        uplink.dev_eui, uplink.received_at, uplink.f_cnt, uplink.f_port, uplink.payload,
+        uplink.source, type_id if decoded is not None else None, fields,
+        decoded.errors if decoded else (), tuple(warnings), uplink.decoded,
+        uplink.frequency_hz, uplink.data_rate, uplink.spreading_factor, uplink.airtime_s,
+        tuple(readings),
+        # a Reception's first seven fields are a ReceptionRow's, in the same order
+        tuple([_RECEPTION_ROW(rx[:7]) for rx in uplink.receptions]),
+    )  # fmt: skip
+
+
+_RECEPTION_ROW = ReceptionRow._make
 
 
 def build_batch(

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from ingestor.pipeline import Incoming, build_batch, parse_one, sightings
 from ingestor.resolve import resolve_type, type_hint
 from ingestor.settings import IngestSettings
-from netserver import Uplink, render
-from storage.rows import DeviceRef
+from netserver import Reception, Uplink, render
+from storage.rows import DeviceRef, ReceptionRow
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)
 LSE01 = bytes.fromhex("0b45000005dcff7e00c800")
@@ -220,3 +220,20 @@ def test_network_servers_decoded_object_gives_readings_when_no_decoder_applies()
     assert row.fields == {"temperature": 21.5, "humidity": 40, "label": "x"}
     assert row.type_id is None
     assert counts["uplink_network_decoded"] == 1
+
+
+def test_receptions_reach_the_row_field_by_field() -> None:
+    """The row is built from the Reception's leading fields by position; a reordered or
+    renamed field in either NamedTuple must not silently shift values into other columns."""
+    assert [f.replace("gateway_id", "gateway_network_id") for f in Reception._fields[:7]] == list(
+        ReceptionRow._fields
+    )
+    gateway = Reception(
+        gateway_eui="58A0CBFFFE802A21", gateway_id="gw-north", rssi=-97.0, snr=7.5,
+        latitude=51.34, longitude=12.37, altitude=118.0, time=NOW,
+    )  # fmt: skip
+    parsed = [parse_one(incoming(up(brand_id="dragino", model_id="lse01", receptions=(gateway,))))]
+    (row,) = build_batch(parsed, refs("A840410000000001"), ALL_QUANTITIES, Counter()).uplinks
+    assert row.receptions == (
+        ReceptionRow("58A0CBFFFE802A21", "gw-north", -97.0, 7.5, 51.34, 12.37, 118.0),
+    )
