@@ -60,7 +60,7 @@ from decoders.vendors.elvaco import cmi4110
 from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
-from decoders.vendors.inbiot import mica
+from decoders.vendors.inbiot import well_lora
 from decoders.vendors.laird import rs1xx_temp_rh_sensor
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.milesight_iot import am308, em300_th, em500_co2, em500_smtc, vs133, wts506
@@ -133,7 +133,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cmi4110.SPEC,
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
-    mica.SPEC,
+    well_lora.SPEC,
     rs1xx_temp_rh_sensor.SPEC,
     ht_sensor.SPEC,
     em300_th.SPEC,
