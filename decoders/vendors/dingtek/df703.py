@@ -1,25 +1,30 @@
-"""Dingtek DF703 ultrasonic waste bin level sensor (level, temperature, optional GPS).
+"""Dingtek DF703 ultrasonic waste bin level sensor (level, temperature, tilt, alarms, GPS).
 
 Sources actually read: the title and revision pages of Dingtek's "DF702&DF703 Waste Bin
-Sensor Protocol_LoRaWAN V2.8" (2021-08-09), and Dingtek's own DF703 and DF702 uplink examples
-in the TTN device repository (`vendor/dingtek/df703-codec.yaml`, `df702-codec.yaml`). The
-protocol's byte tables were not available to us, so this decoder reads only what those vendor
-examples pin down, and says so:
+Sensor Protocol_LoRaWAN V2.8" (2021-08-09); Dingtek's own DF703 uplink examples in the TTN
+device repository (`vendor/dingtek/df703-codec.yaml`); and the byte positions in Dingtek's own
+DF703 codec, the one that file names (`df703.js`, published by Dingtek, whose output field
+names the examples use). The protocol's byte table itself was not available to us; every
+position below is one that Dingtek's codec reads and its examples agree with.
 
     0x80 (head) | forced bit (1) | device type (1) | data type (1) | frame length (1, whole
     frame) | ... | 0x81 (tail)
 
-* Data type 0x01, heartbeat: level (uint16 BE, mm, the distance the ultrasonic sensor
+* Data type 0x01, heartbeat: level (uint16 BE, mm: the distance the ultrasonic sensor
   measures down to the bin contents) | GPS flag (1) | [longitude, latitude: float32
-  little-endian each, when the flag is 1] | temperature (1, °C) | 7 status bytes | tail.
-  The examples show the alarm flags (full, fire, fall, battery), the tilt angle and the frame
-  counter only as zeros and a 1 somewhere in those 7 bytes; without the byte table we cannot
-  place them, so they are returned raw as `status` (hex) and never as readings. The
-  temperature byte is read as signed (the device operates down to -20 °C); the examples only
-  show 25 °C.
+  little-endian each, when the flag is 1] | temperature (1, °C) | angle sign (1: low
+  nibble 0 = positive, else negative)
+  | angle (1, °) | alarms (1: high nibble full/level alarm, low nibble fire alarm)
+  | alarms (1: high nibble fall alarm, low nibble low-battery alarm) | frame counter (uint16
+  BE) | 1 reserved byte | tail. A nibble other than 0 means the alarm is raised. Dingtek's
+  codec tests the angle sign with an expression that is always false (so it negates every
+  angle); we follow the sign byte as its layout intends, which the examples (angle 0) cannot
+  tell apart. The temperature byte is read as signed (the device operates down to -20 °C);
+  the examples only show 25 °C.
 * Data type 0x03, parameter packet: firmware (2: major, minor) | uploadInterval (1, h)
   | detectInterval (1, min) | levelThreshold (1, cm) | fireThreshold (1, °C)
-  | fallThreshold (1, °) | further bytes (returned raw as `settings`).
+  | fallThreshold (1, °) | fallEnable (1) | 1 byte not described | workMode (1) | further
+  bytes (not described; ignored).
 
 Both example frames use fPort 3.
 """
@@ -37,7 +42,6 @@ from decoders.model import Decoded, DecoderSpec, Reading
 PORT = 3
 HEAD, TAIL = 0x80, 0x81
 HEARTBEAT, PARAMETERS = 0x01, 0x03
-STATUS_BYTES = 7
 _FLOAT_LE = struct.Struct("<f")
 
 
@@ -74,18 +78,29 @@ def _heartbeat(payload: bytes, header: dict[str, Any]) -> Decoded:
         fields |= {"longitude": round(longitude, 6), "latitude": round(latitude, 6)}
         readings += [Reading("latitude", latitude), Reading("longitude", longitude)]
         offset = 16
-    temperature = payload[offset] - 0x100 if payload[offset] & 0x80 else payload[offset]
+    raw = payload[offset]
+    temperature = raw - 0x100 if raw & 0x80 else raw
+    angle = payload[offset + 2] if payload[offset + 1] & 0x0F == 0 else -payload[offset + 2]
+    alarms_1, alarms_2 = payload[offset + 3], payload[offset + 4]
     fields |= {
         "temperature": temperature,
-        "status": payload[offset + 1 : offset + 1 + STATUS_BYTES].hex(),
+        "angle": angle,
+        "alarmLevel": alarms_1 >> 4 != 0,
+        "alarmFire": alarms_1 & 0x0F != 0,
+        "alarmFall": alarms_2 >> 4 != 0,
+        "alarmBattery": alarms_2 & 0x0F != 0,
+        "frameCounter": bits.u16be(payload, offset + 5),
     }
-    readings.append(Reading("air_temperature", float(temperature)))
+    readings += [
+        Reading("air_temperature", float(temperature)),
+        Reading("tilt_angle", float(angle)),
+    ]
     return Decoded(fields=fields, readings=tuple(readings))
 
 
 def _parameters(payload: bytes) -> dict[str, Any]:
-    if len(payload) < 13:
-        raise PayloadLengthError(expected="at least 13", got=len(payload))
+    if len(payload) < 16:
+        raise PayloadLengthError(expected="at least 16", got=len(payload))
     return {
         "firmware": f"{payload[5]}.{payload[6]}",
         "uploadInterval": payload[7],
@@ -93,18 +108,19 @@ def _parameters(payload: bytes) -> dict[str, Any]:
         "levelThreshold": payload[9],
         "fireThreshold": payload[10],
         "fallThreshold": payload[11],
-        "settings": payload[12:-1].hex(),
+        "fallEnable": payload[12] != 0,
+        "workMode": payload[14],
     }
 
 
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
-    """Build a heartbeat (with GPS when latitude/longitude are given; status bytes zero).
+    """Build a heartbeat (with GPS when latitude/longitude are given; no alarms raised).
 
     Raises:
         ValueError: a missing or unsupported reading, or a value out of range.
     """
     values = {r.quantity: r.value for r in readings}
-    base = {"distance", "air_temperature"}
+    base = {"distance", "air_temperature", "tilt_angle"}
     if set(values) not in (base, base | {"latitude", "longitude"}):
         raise ValueError(
             f"DF703 carries {sorted(base)} [+ latitude, longitude], got {sorted(values)}"
@@ -112,12 +128,16 @@ def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
     gps = b""
     if "latitude" in values:
         gps = _FLOAT_LE.pack(values["longitude"]) + _FLOAT_LE.pack(values["latitude"])
+    angle = round(values["tilt_angle"])
     body = (
         bits.pack_uint(round(values["distance"]), 2)
         + bytes((1 if gps else 0,))
         + gps
         + bits.pack_int(round(values["air_temperature"]), 1)
-        + bytes(STATUS_BYTES)
+        + bytes((0x00 if angle >= 0 else 0x01,))
+        + bits.pack_uint(abs(angle), 1)
+        + bytes(2)  # no alarm raised
+        + bytes(3)  # frame counter 0, reserved byte
     )
     length = 5 + len(body) + 1
     return PORT, bytes((HEAD, 0x00, 0x01, HEARTBEAT, length)) + body + bytes((TAIL,))
@@ -129,11 +149,11 @@ SPEC = DecoderSpec(
     model="DF703 Ultrasonic Waste Bin Level Sensor",
     category="smart_city",
     f_ports=frozenset({PORT}),
-    quantities=frozenset({"distance", "air_temperature", "latitude", "longitude"}),
+    quantities=frozenset({"distance", "air_temperature", "tilt_angle", "latitude", "longitude"}),
     source=(
-        "Dingtek DF702&DF703 Waste Bin Sensor Protocol_LoRaWAN V2.8 (title/revision pages only) "
-        "and Dingtek's DF703/DF702 uplink examples in the TTN device repository "
-        "(vendor/dingtek/df703-codec.yaml); alarm, angle and counter bytes left raw"
+        "Dingtek DF702&DF703 Waste Bin Sensor Protocol_LoRaWAN V2.8 (title/revision pages), "
+        "Dingtek's DF703 uplink examples and the byte positions of Dingtek's own DF703 codec "
+        "in the TTN device repository (vendor/dingtek/df703-codec.yaml, df703.js)"
     ),
     decode=decode,
     encode=encode,

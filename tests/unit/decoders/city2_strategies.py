@@ -40,6 +40,7 @@ CITY2_STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
         {
             "distance": (0.0, 65535.0, 1.0),
             "air_temperature": (-128.0, 127.0, 1.0),
+            "tilt_angle": (-255.0, 255.0, 1.0),
             "latitude": (-90.0, 90.0, 90.0 * 2**-23),
             "longitude": (-180.0, 180.0, 180.0 * 2**-23),
         }
