@@ -61,10 +61,12 @@ from decoders.vendors.enginko import egk_lw20w00
 from decoders.vendors.gwf import rcm_lrw10
 from decoders.vendors.imbuildings import imbuildings_people_counter
 from decoders.vendors.inbiot import well_lora
+from decoders.vendors.keller import adt1_tube
 from decoders.vendors.laird import rs1xx_temp_rh_sensor
 from decoders.vendors.mclimate import ht_sensor
 from decoders.vendors.milesight_iot import am308, em300_th, em500_co2, em500_smtc, vs133, wts506
 from decoders.vendors.netvox import r711, r718ea, ra02a
+from decoders.vendors.nwave import nps405sm
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.pmx import tcr
 from decoders.vendors.sensecap import (
@@ -79,6 +81,7 @@ from decoders.vendors.sensecap import (
 from decoders.vendors.sentinum import febris_co2
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
+from decoders.vendors.uradmonitor import model_a3
 from decoders.vendors.vega import vegapuls_air_41
 
 PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
@@ -133,6 +136,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     cmi4110.SPEC,
     rcm_lrw10.SPEC,
     imbuildings_people_counter.SPEC,
+    adt1_tube.SPEC,
     well_lora.SPEC,
     rs1xx_temp_rh_sensor.SPEC,
     ht_sensor.SPEC,
@@ -145,6 +149,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     r711.SPEC,
     r718ea.SPEC,
     ra02a.SPEC,
+    nps405sm.SPEC,
     esp32_paxcounter.SPEC,
     tcr.SPEC,
     febris_co2.SPEC,
@@ -158,6 +163,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     oy1110.SPEC,
     oy1700.SPEC,
     t000489x_smart_room_base.SPEC,
+    model_a3.SPEC,
     vegapuls_air_41.SPEC,
 )
 """Every hand-written decoder, listed explicitly: no import-time registration side effects."""

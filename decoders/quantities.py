@@ -114,6 +114,14 @@ _ALL: tuple[Quantity, ...] = (
         2000,
         "mass_concentration_of_pm10_ambient_aerosol_particles_in_air",
     ),
+    _q(
+        "formaldehyde",
+        "ug/m3",
+        "Formaldehyde (CH2O)",
+        0,
+        5000,
+        "mass_concentration_of_formaldehyde_in_air",
+    ),
     _q("noise_level", "dB", "A-weighted equivalent sound level (LAeq)", 0, 150),
     # Soil, plants, forestry
     _q(

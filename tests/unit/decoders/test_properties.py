@@ -9,6 +9,7 @@ from field_strategies import FIELD_STRATEGIES
 from forest_strategies import FOREST_STRATEGIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from named_strategies import NAMED_STRATEGIES
 from region_strategies import REGION_STRATEGIES
 from shared_a_strategies import SHARED_A_STRATEGIES
 from shared_b_strategies import SHARED_B_STRATEGIES
@@ -106,6 +107,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     **REGION_STRATEGIES,
     **FIELD_STRATEGIES,
     **FOREST_STRATEGIES,
+    **NAMED_STRATEGIES,
     **SHARED_A_STRATEGIES,
     **SHARED_B_STRATEGIES,
 }

@@ -1,0 +1,1 @@
+"""KELLER AG für Druckmesstechnik LoRaWAN data loggers."""

@@ -1,0 +1,1 @@
+"""Nwave Technologies LoRaWAN parking sensors."""

@@ -1,0 +1,1 @@
+"""uRADMonitor (Magnasci SRL) environmental monitoring stations."""
