@@ -79,6 +79,7 @@ from decoders.vendors.sensecap import (
     sensecapt1000_tracker_ab,
 )
 from decoders.vendors.sentinum import febris_co2
+from decoders.vendors.sept_s import tg563a
 from decoders.vendors.talkpool import oy1110, oy1700
 from decoders.vendors.tektelic import t000489x_smart_room_base
 from decoders.vendors.uradmonitor import model_a3
@@ -165,6 +166,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     t000489x_smart_room_base.SPEC,
     model_a3.SPEC,
     vegapuls_air_41.SPEC,
+    tg563a.SPEC,
 )
 """Every hand-written decoder, listed explicitly: no import-time registration side effects."""
 

@@ -48,6 +48,8 @@ CODEC_TYPES = {
     # shared-b: codec types (begin)
     # The Landis+Gyr T550's LoRaWAN module ("WZU-LR") is the Elvaco CMi4110 (TTN id).
     (AKENZA, "types/landisgyr/T550"): "elvaco/cmi4110",
+    (AKENZA, "types/hager/TG563A"): "sept-s/tg563a",
+    (CHIRPSTACK, "vendors/sept-s/codecs/test_decode_tg563a.json"): "sept-s/tg563a",
     # shared-b: codec types (end)
     # Field decoders: the ChirpStack Elsys codec's device is the ELT-2 HP (TTN: elsys/elt-2).
     (CHIRPSTACK, "vendors/elsys/codecs/test_decode_elsys.json"): "elsys/elt-2",
@@ -69,7 +71,14 @@ class Scaled:
     factor: float
 
 
-Target = str | Scaled | NotOurs
+@dataclass(frozen=True)
+class AsBit:
+    """A source field that gives our boolean field as the bit's value, 0 or 1."""
+
+    path: str
+
+
+Target = str | Scaled | AsBit | NotOurs
 
 AKENZA_BATTERY_LEVEL = NotOurs("akenza's own percentage estimate from the voltage")
 DECENTLAB_HEADER: dict[str, Target] = {
@@ -597,6 +606,33 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "serialID": "meter_id",
         "errFlags": "error_flags",
     },
+    "sept-s/tg563a": {
+        "longTelegramEnabled": "additional_data_enabled",
+        "majorFaultsAlertEnabled": "hardware_failure_event_enabled",
+        "minorFaultsAlertEnabled": "obstruction_event_enabled",
+        "periodicity": "transmission_periodicity",
+        "smokeAlertEnabled": "smoke_event_enabled",
+        "batteryFault": "low_battery",
+        "aacFault": NotOurs("no status bit of the manual answers to this name unambiguously"),
+        "aacInactive": "too_long_inactivity",
+        "dayMode": "brightness",
+        "foulingSmokeFault": "fouled_smoke_chamber",
+        "frameType": NotOurs("akenza's label for MessageType 0xF (ours: message_type_name)"),
+        "hwIrAntimaskFault": "infrared_sensor_failure",
+        "hwUsAntimaskFault": "ultrasonic_sensor_failure",
+        "irAntimask": "air_inlet_covered",
+        "usAntimask": "obstacle_detected",
+        "mounted": "mounted",
+        "smokeAlarm": "smoke_alarm",
+        "temperature": "temperature",
+        "tempOutOfRange": "temperature_out_of_range",
+        "tooLongUnmounted": "too_long_unmounted",
+        "batteryVoltage": "battery_level",
+        "installationDate": "installation_date",
+        "productionDate": "production_date",
+        "serialNumber": "serial_number",
+        "version": NotOurs("akenza field with no counterpart in the manual's frame layout"),
+    },
     # shared-b: names (end)
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
@@ -613,6 +649,62 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
 # ChirpStack field -> our field, where the names differ (identity otherwise; Decentlab's
 # ChirpStack codecs use the datasheet names, as we do).
 CHIRPSTACK_NAMES: dict[str, dict[str, Target]] = {
+    # shared-b: chirpstack names (begin)
+    "sept-s/tg563a": {
+        "messageType": NotOurs("the codec's label for MessageType 0xF (ours: message_type_name)"),
+        "configuration.rawValue": NotOurs("the codec's hex text of the byte (ours: configuration)"),
+        "configuration.transmissionPeriod": "transmission_periodicity",
+        **{
+            f"configuration.{camel}": AsBit(snake)
+            for camel, snake in (
+                ("additionalDataEnabled", "additional_data_enabled"),
+                ("obstructionEventEnabled", "obstruction_event_enabled"),
+                ("hardwareFailureEventEnabled", "hardware_failure_event_enabled"),
+                ("smokeEventEnabled", "smoke_event_enabled"),
+            )
+        },
+        **{
+            f"status.{camel}": AsBit(snake)
+            for camel, snake in (
+                ("mounted", "mounted"),
+                ("brightness", "brightness"),
+                ("temperatureOutOfRange", "temperature_out_of_range"),
+                ("obstacleDetected", "obstacle_detected"),
+                ("airInletCovered", "air_inlet_covered"),
+                ("tooLongInactivity", "too_long_inactivity"),
+                ("tooLongUnmounted", "too_long_unmounted"),
+                ("smokeAlarm", "smoke_alarm"),
+                ("batteryLow", "low_battery"),
+                ("smokeChamberFailure", "smoke_chamber_failure"),
+                ("fouledSmokeChamber", "fouled_smoke_chamber"),
+                ("ultrasonicSensorFailure", "ultrasonic_sensor_failure"),
+                ("infraredSensorFailure", "infrared_sensor_failure"),
+                ("buzzerFailure", "buzzer_failure"),
+            )
+        },
+        "batteryLevel": "battery_level",
+        "serialNumber": "serial_number",
+        "productionDate": "production_date",
+        "installationDate": "installation_date",
+        "runningTimeCounter": "running_time_counter",
+        "smokeAlarmTimeCounter": "smoke_alarm_time_counter",
+        "testAlarmTimeCounter": "test_alarm_time_counter",
+        "faultTimeCounter": "fault_time_counter",
+        "smokeAlarmCounter": "smoke_alarm_counter",
+        "testAlarmCounter": "test_alarm_counter",
+        "smokeErrorCounter": "smoke_error_counter",
+        "lowBatteryCounter": "low_battery_counter",
+        "smokeAlarmDeactivationCounter": "smoke_alarm_deactivation_counter",
+        "faultDeactivationCounter": "fault_deactivation_counter",
+        "mountingCounter": "mounting_counter",
+        "energyUsage": "energy_usage",
+        "lightGuideDirtiness": "light_guide_dirtiness",
+        "foulingSmokeChamber": "fouling_smoke_chamber",
+        "minimumTemperature": "minimum_temperature",
+        "maximumTemperature": "maximum_temperature",
+        "distanceThreshold": "distance_threshold",
+    },
+    # shared-b: chirpstack names (end)
     "browan/tbhh100": {
         "fPort": NotOurs("the ChirpStack codec echoes the uplink's port into its output"),
         "battery_volt": "battery",
@@ -708,9 +800,14 @@ def _check_field(
     type_id, source, description = ids
     if isinstance(target, NotOurs):
         return None
-    path, factor = (target.path, target.factor) if isinstance(target, Scaled) else (target, 1.0)
+    if isinstance(target, AsBit):
+        path, factor = target.path, 1.0
+    else:
+        path, factor = (target.path, target.factor) if isinstance(target, Scaled) else (target, 1.0)
     path = path.format(channel=channel, topic=topic)
     ours = _lookup(decoded.fields, path)
+    if isinstance(target, AsBit) and isinstance(ours, bool):
+        ours = int(ours)
     if isinstance(ours, (int, float)) and not isinstance(ours, bool):
         ours = ours * factor
     deviation = _deviation(type_id, source, description, name)
@@ -731,6 +828,18 @@ def _check_field(
     return path.split(".")[0]
 
 
+def _flattened(data: Mapping[str, Any], names: Mapping[str, Target]) -> list[tuple[str, Any]]:
+    """The source's fields; a nested object the table maps key by key (`status.mounted`) is
+    compared key by key, any other value as a whole."""
+    items: list[tuple[str, Any]] = []
+    for name, value in data.items():
+        if isinstance(value, Mapping) and any(key.startswith(f"{name}.") for key in names):
+            items.extend(_flattened({f"{name}.{k}": v for k, v in value.items()}, names))
+        else:
+            items.append((name, value))
+    return items
+
+
 def compare(type_id: str, device: Mapping[str, Any], case: Mapping[str, Any]) -> Outcome:
     """Decode one shared vector and compare it with the source's expectation."""
     source, description = device["source"], case["description"]
@@ -748,7 +857,7 @@ def compare(type_id: str, device: Mapping[str, Any], case: Mapping[str, Any]) ->
             return outcome
         names = CHIRPSTACK_NAMES.get(type_id, {})
         covered = set()
-        for name, value in expected["data"].items():
+        for name, value in _flattened(expected["data"], names):
             if isinstance(value, Mapping) and "value" in value:  # Decentlab's wrapped values
                 value = value["value"]
             target = names.get(name, name)

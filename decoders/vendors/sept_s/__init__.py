@@ -1,0 +1,1 @@
+"""Sept-S building safety devices (TG563A smoke alarm, also sold by Hager)."""
