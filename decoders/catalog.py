@@ -8,7 +8,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from decoders import cayenne_lpp, quantities
+from decoders import battery, cayenne_lpp, quantities
 from decoders.errors import DecodeError
 from decoders.model import Decoded, DecoderSpec
 from decoders.vendors.abeeway import abeeway_compact_tracker
@@ -178,7 +178,8 @@ def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
     """Decode one payload. Bad bytes come back as `errors`, never as exceptions.
 
     Readings outside their quantity's plausible range are kept and flagged in `warnings`, so
-    the storage layer keeps them without treating them as truth.
+    the storage layer keeps them without treating them as truth. A type that declares its
+    battery pack also gets the platform's level estimate (`decoders.battery`).
     """
     spec = CATALOG.get(type_id)
     if spec is None:
@@ -189,13 +190,16 @@ def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
     if spec.codec_js is not None:
         from decoders.js import decode_js, resolve_codec_path  # never raises; flags readings
 
-        return decode_js(resolve_codec_path(spec.codec_js), f_port, bytes(payload))
+        decoded = decode_js(resolve_codec_path(spec.codec_js), f_port, bytes(payload))
+        return decoded if spec.battery is None else battery.with_estimate(spec.battery, decoded)
     try:
         decoded = spec.decode(bytes(payload), f_port)
     except DecodeError as exc:
         return Decoded(errors=(f"{type_id}: {exc}",))
     except (IndexError, struct.error):
         return Decoded(errors=(f"payload too short for {type_id}: {len(payload)} bytes",))
+    if spec.battery is not None:  # a voltage-only device with a documented pack
+        decoded = battery.with_estimate(spec.battery, decoded)
     return _flag_implausible(decoded)
 
 
@@ -215,6 +219,11 @@ def _flag_implausible(decoded: Decoded) -> Decoded:
     return replace(decoded, warnings=tuple(warnings))
 
 
+def reported_quantities(spec: DecoderSpec) -> frozenset[str]:
+    """What `decode` can return for this type: the decoder's own quantities and the estimate."""
+    return spec.quantities if spec.battery is None else spec.quantities | {battery.QUANTITY}
+
+
 def list_decoders() -> list[dict[str, Any]]:
     """What `smartregion decoders list` prints: one JSON-ready object per decoder, by id."""
     return [
@@ -224,7 +233,7 @@ def list_decoders() -> list[dict[str, Any]]:
             "model": spec.model,
             "category": spec.category,
             "f_ports": sorted(spec.f_ports),
-            "quantities": sorted(spec.quantities),
+            "quantities": sorted(reported_quantities(spec)),
             "source": spec.source,
         }
         for spec in sorted(PYTHON_DECODERS, key=lambda s: s.type_id)

@@ -38,6 +38,24 @@ class Decoded:
     errors: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class BatteryPack:
+    """The battery a device runs on, as its vendor documents it, for `decoders.battery`.
+
+    `cutoff_v` is the documented end-of-life voltage (0 %), `full_v` the fresh or nominal
+    voltage (100 %); `source` names the documents both come from.
+    """
+
+    description: str
+    cutoff_v: float
+    full_v: float
+    source: str
+
+    def __post_init__(self) -> None:
+        if not 0 < self.cutoff_v < self.full_v:
+            raise ValueError(f"{self.description}: needs 0 < cut-off < full voltage")
+
+
 DecodeFn = Callable[[bytes, int], Decoded]
 """decode(payload, f_port): may raise DecodeError subclasses; the catalog catches them."""
 
@@ -62,3 +80,6 @@ class DecoderSpec:
     """A JavaScript codec file (TTN device repository or ChirpStack) that serves this type,
     absolute or relative to the `decoders` package folder. When set, `decoders.catalog.decode`
     runs it in the QuickJS sandbox (`decoders.js`) instead of calling `decode`."""
+    battery: BatteryPack | None = None
+    """The documented battery of a device that reports only its voltage: `decoders.catalog.decode`
+    then adds the platform's level estimate (`decoders.battery`)."""

@@ -175,6 +175,13 @@ _ALL: tuple[Quantity, ...] = (
     # Electrical and device health
     _q("battery_voltage", "V", "Battery voltage", 0, 60),
     _q("battery_level", "%", "Battery state of charge", 0, 100),
+    _q(
+        "battery_level_estimate",
+        "%",
+        "Battery level estimated by the platform from the voltage and the documented pack",
+        0,
+        100,
+    ),
     _q("voltage", "V", "Electrical voltage", -1000, 1000),
     _q("current", "A", "Electrical current", -1000, 1000),
     _q("power", "W", "Electrical power", -1e6, 1e6),

@@ -86,7 +86,10 @@ def templates() -> dict[str, Template]:
         for f_port, payload in frames.get(type_id, ()):
             decoded = decoders.decode(type_id, f_port, payload)
             if not decoded.errors and decoded.readings:
-                readings = tuple(r for r in decoded.readings if r.time is None)
+                # the decoder's own readings: not the catalogue's battery estimate
+                readings = tuple(
+                    r for r in decoded.readings if r.time is None and r.quantity in spec.quantities
+                )
                 candidates.append(readings)
         candidates.sort(key=len, reverse=True)
         default = tuple(

@@ -15,6 +15,10 @@ Communications). Uplinks on fPort 103, little-endian multi-byte values:
   temperature/humidity TBHH100 sends 0xFFFF in both).
 * The 11-byte frame of the air-quality variant adds IAQ (uint16 index) and the environment
   temperature (bits 6:0 - 32 °C).
+
+Battery: the Tabs reference manuals' "2.5 Power" (TBWL100 reference manual): a 3.6 V 1/2 AA
+Li-SOCl2 cell, "Maximum Voltage 3.6V, Minimum Voltage 3.1V", which are the pack's 100 % and
+0 %. The TBHH100's own reference manual was not at hand; the family shares the cell.
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ from typing import Any
 
 from decoders import bits
 from decoders.errors import PayloadLengthError, UnknownPortError
-from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.model import BatteryPack, Decoded, DecoderSpec, Reading
 
 PORT = 103
+BATTERY = BatteryPack(
+    description="1 x 1/2 AA Li-SOCl2 cell, 3.6 V",
+    cutoff_v=3.1,
+    full_v=3.6,
+    source="Browan Tabs reference manuals, 2.5 Power (TBWL100: maximum 3.6 V, minimum 3.1 V)",
+)
 NOT_FITTED = 0xFFFF
 RH_ERROR = 127
 
@@ -111,4 +121,5 @@ SPEC = DecoderSpec(
     ),
     decode=decode,
     encode=encode,
+    battery=BATTERY,
 )

@@ -12,6 +12,11 @@ LDS02%20-%20LoRaWAN%20Door%20Sensor%20User%20Manual/). The 10-byte uplink, big-e
 * Total open door events: 24-bit counter; last door open duration: 24-bit, in minutes.
 * Alarm: bit 0, set when the door stayed open longer than the configured alarm time.
 
+Battery: the manual's "1.2 Features" gives 2 x AAA LR03 (alkaline) cells in series, 2 x 1.5 V
+= 3.0 V fresh. It states no cut-off, so the pack's 0 % is the end voltage alkaline LR03
+datasheets rate their capacity to, 0.8 V per cell (Energizer E92 datasheet, "Typical
+Capacity ... (to 0.8 volts)"): 1.6 V for the pair.
+
 The manual sends on fPort 10; the shared akenza reference frame arrives on fPort 2 with the
 same layout, so both are accepted. Field names are Dragino's decoder output names.
 """
@@ -23,9 +28,15 @@ from typing import Any
 
 from decoders import bits
 from decoders.errors import PayloadLengthError, UnknownPortError
-from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.model import BatteryPack, Decoded, DecoderSpec, Reading
 
 PORTS = frozenset({2, 10})
+BATTERY = BatteryPack(
+    description="2 x AAA LR03 alkaline in series, 3.0 V",
+    cutoff_v=1.6,
+    full_v=3.0,
+    source="Dragino LDS02 User Manual, 1.2 Features (cells); Energizer E92 datasheet (0.8 V/cell)",
+)
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
@@ -81,4 +92,5 @@ SPEC = DecoderSpec(
     source="Dragino LDS02 LoRaWAN Door Sensor User Manual, 2.3 Uplink Payload (wiki.dragino.com)",
     decode=decode,
     encode=encode,
+    battery=BATTERY,
 )

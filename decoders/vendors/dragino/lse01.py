@@ -16,6 +16,11 @@ Payload" (wiki.dragino.com). The periodic uplink is 11 bytes, big-endian:
 * Soil Conductivity: x uS/cm, range 0-20000 "(can be greater)".
 * Digital Interrupt: bit 0 set on an interrupt-triggered uplink.
 
+Battery: the manual's "Battery Info" names a non-rechargeable Li-SOCl2 primary cell (3.6 V
+nominal) and gives no device cut-off, so the pack's 0 % is the cell's own discharge cut-off,
+2.0 V, as Li-SOCl2 bobbin-cell datasheets state it (e.g. EEMB ER-series datasheet, "Nominal
+Voltage 3.6V", "Discharge Cut-off Voltage 2.0V").
+
 Ports: the manual sends data on fPort 2; the shared (akenza) reference frame arrives on
 fPort 1 with the same layout, so both are accepted. Field names are the ones Dragino's own
 decoder output uses for this device (`Bat`, `water_SOIL`, ...).
@@ -28,9 +33,15 @@ from typing import Any
 
 from decoders import bits
 from decoders.errors import PayloadLengthError, UnknownPortError
-from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.model import BatteryPack, Decoded, DecoderSpec, Reading
 
 PORTS = frozenset({1, 2})
+BATTERY = BatteryPack(
+    description="1 x Li-SOCl2 primary cell, 3.6 V",
+    cutoff_v=2.0,
+    full_v=3.6,
+    source="Dragino LSE01 User Manual, Battery Info (cell); Li-SOCl2 cell datasheet (cut-off)",
+)
 LENGTHS = (10, 11)  # the interrupt byte is optional
 
 
@@ -105,4 +116,5 @@ SPEC = DecoderSpec(
     ),
     decode=decode,
     encode=encode,
+    battery=BATTERY,
 )
