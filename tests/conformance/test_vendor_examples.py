@@ -40,11 +40,11 @@ CODEC_TYPES = {
     (AKENZA, "types/dragino/dds20-lb"): "dragino/dds20-lb",
     (AKENZA, "types/dragino/lht65n"): "dragino/lht65n",
     (CHIRPSTACK, "vendors/dragino/codecs/test_decode_lht65n.json"): "dragino/lht65n",
+    (AKENZA, "types/inbiot/well"): "inbiot/well-lora",  # shared-a
     # No TTN id in the shared set's snapshot; ours follows the repository's vendor/model form.
     (AKENZA, "types/vegapulse/vegapulseAir41"): "vega/vegapuls-air-41",
     (AKENZA, "types/pmx/tcr"): "pmx/tcr",
     (AKENZA, "types/sentinum/febrisCO2"): "sentinum/febris-co2",  # shared-a
-    (AKENZA, "types/inbiot/well"): "inbiot/well-lora",  # shared-a, TTN id
     # shared-b: codec types (begin)
     # The Landis+Gyr T550's LoRaWAN module ("WZU-LR") is the Elvaco CMi4110 (TTN id).
     (AKENZA, "types/landisgyr/T550"): "elvaco/cmi4110",
