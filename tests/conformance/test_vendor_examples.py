@@ -115,8 +115,8 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         **DECENTLAB_HEADER,
         "pressure": "pressure",
         "temperature": "temperature",
-        "level": NotOurs("akenza derives a water column from pressure; needs density and datum"),
-        "levelCm": NotOurs("the same derived water column in cm"),
+        "level": "water_column",
+        "levelCm": "water_column_cm",
     },
     "decentlab/dl-lp8p": {
         **DECENTLAB_HEADER,

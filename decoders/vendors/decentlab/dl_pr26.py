@@ -8,19 +8,28 @@ the standard probe's p_min = 0 bar, p_max = 1 bar, the one both shared reference
 decode with; a probe with another span needs its own constants.
 
 Readings: the probe sits in the water, so pressure is `water_pressure` and the probe
-temperature `water_temperature`. No `water_level` is derived: that needs the water density and
-the probe's depth below the gauge datum, which are installation facts, not payload facts.
+temperature `water_temperature`.
+
+Water column: Decentlab sells the DL-PR26 as a pressure and level transmitter, so the fields
+`water_column` (m) and `water_column_cm` give the hydrostatic head of fresh water above the
+probe, h = p / (rho g) with rho = 1000 kg/m3 and standard gravity g = 9.80665 m/s2 (CGPM
+1901): 1 bar = 10.19716 m H2O, the conventional water column (NIST SP 811, Appendix B.8:
+"centimeter of water, conventional (cmH2O)" = 98.0665 Pa). It assumes a vented (gauge) probe
+in fresh water. It is not a `water_level` reading: that quantity is the level above the gauge
+datum, which needs the probe's mounting depth, an installation fact the payload lacks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.decentlab import protocol
 
 P_MIN_BAR = 0.0
 P_MAX_BAR = 1.0
+METRES_H2O_PER_BAR = 1e5 / (1000 * 9.80665)  # 10.19716...: p / (rho g), fresh water, g_n
 
 SENSORS = (
     protocol.Sensor(
@@ -49,8 +58,14 @@ SENSORS = (
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - self-describing format
-    """Decode one DL-PR26 uplink."""
-    return protocol.decode(SENSORS, payload)
+    """Decode one DL-PR26 uplink, with the water column when the probe was read."""
+    decoded = protocol.decode(SENSORS, payload)
+    pressure = decoded.fields.get("pressure")
+    if pressure is None:
+        return decoded
+    metres = pressure * METRES_H2O_PER_BAR
+    fields = {**decoded.fields, "water_column": metres, "water_column_cm": metres * 100}
+    return replace(decoded, fields=fields)
 
 
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
