@@ -15,7 +15,14 @@ What a codec sees
       so a codec may declare its own), so codecs written for Node load; entry points are
       looked up as globals first, then in ``module.exports``/``exports``.
     * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
-      destructuring, template strings, BigInt). No timers, no ``require``, no I/O.
+      destructuring, template strings, BigInt). No timers, no ``require``, no I/O, no
+      ``Intl`` (TTN's engine has none either). Local-time ``Date`` methods follow the host's
+      time zone; TTN runs in UTC, so run smartregion with ``TZ=UTC`` for identical results.
+
+What comes back
+    The result is turned into JSON inside the engine the way TTN's engine hands it to Go
+    (``undefined`` members as ``null``, ``Date`` in Go's RFC 3339 form), so a device-repository
+    codec reproduces the examples TTN's CI checked; `decoders.js.adapter` has the details.
 
 Isolation and limits
     * Every codec gets its own QuickJS context, and the Python binding gives every context its
