@@ -2,8 +2,8 @@
 
 * ``decodeUplink`` (TTN v3, ChirpStack v4) returns ``{data, warnings, errors}``: ``data``
   becomes `Decoded.fields` (kept even when there are errors, as TTN's console shows it),
-  ``warnings`` and ``errors`` are copied as strings. A result with none of the three keys is
-  taken as the data itself, with a warning, because some codecs return their fields directly.
+  ``warnings`` and ``errors`` are copied as strings. Other keys are ignored as TTN ignores
+  them: a codec that returns its fields bare decodes to nothing, with a warning saying so.
 * ``Decoder`` (TTN v2) and ``Decode`` (ChirpStack v3) return the data object itself.
 * ``data`` must be a JSON object; anything else is an error (TTN rejects it too).
 * ``decodeUplink`` may leave ``data`` out: with no ``errors`` that is an empty payload, as on
@@ -44,21 +44,25 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
     if kind == "decodeUplink":
         if not isinstance(result, dict):
             return Decoded(errors=(f"decodeUplink returned {_describe(result)}, not an object",))
-        if any(key in result for key in _OUTPUT_KEYS):
-            data = result.get("data")
-            warnings.extend(_strings(result.get("warnings")))
-            errors.extend(_strings(result.get("errors")))
-        else:
-            data = result
-            ours.append("decodeUplink returned no {data}; the whole result is taken as data")
+        data = result.get("data")
+        warnings.extend(_strings(result.get("warnings")))
+        errors.extend(_strings(result.get("errors")))
+        stray = sorted(key for key in result if key not in _OUTPUT_KEYS)
+        if data is None and stray:
+            # TTN reads only data/warnings/errors: fields returned bare decode to nothing.
+            named = ", ".join(stray[:5]) + (", ..." if len(stray) > 5 else "")
+            ours.append(
+                f"decodeUplink returned {named} but no data key; TTN ignores such fields, "
+                "so nothing was decoded (wrap them in {data: ...})"
+            )
     else:
         data = result
     if data is None:
         fields: dict[str, Any] = {}
         if kind != "decodeUplink":
             errors.append(f"{kind} returned no data")
-        elif not errors and not warnings:
-            # TTN accepts {warnings: [...]} or {errors: []} without data as an empty payload.
+        elif not errors and not warnings and not ours:
+            # TTN takes {}, {warnings: [...]} or {errors: []} as an empty payload.
             ours.append("decodeUplink returned no data")
     elif isinstance(data, dict):
         fields = data

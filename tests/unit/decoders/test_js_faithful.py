@@ -98,6 +98,18 @@ def test_an_empty_errors_list_without_data_is_an_empty_payload_with_our_warning(
     assert result.warnings == ("decodeUplink returned no data",)
 
 
+def test_only_data_warnings_and_errors_are_read_as_on_ttn() -> None:
+    bare = decode_js("function decodeUplink(i) { return { level: 3, unit: 'cm' }; }", 1, b"")
+    assert bare.fields == {}
+    assert bare.errors == ()
+    assert "level, unit but no data key" in bare.warnings[0]
+    extra = decode_js(
+        "function decodeUplink(i) { return { data: { level: 3 }, debug: 'x', fPort: 1 }; }", 1, b""
+    )
+    assert extra.fields == {"level": 3}
+    assert extra.warnings == ()
+
+
 def test_the_codec_warnings_come_before_the_runtime_warnings() -> None:
     result = decode_js(
         """

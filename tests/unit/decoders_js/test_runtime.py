@@ -410,11 +410,15 @@ def test_unusable_results_and_codecs_are_errors(source: str, error: str) -> None
     assert decode_js(source, 1, b"").errors == (error,)
 
 
-def test_a_result_without_data_key_is_taken_as_data_with_a_warning() -> None:
+def test_a_result_without_data_key_decodes_nothing_as_on_ttn() -> None:
     result = decode_js("function decodeUplink(i) { return { temperature: 21.5 }; }", 1, b"")
-    assert result.fields == {"temperature": 21.5}
+    assert result.fields == {}
+    assert result.readings == ()
     assert result.errors == ()
-    assert "no {data}" in result.warnings[0]
+    assert result.warnings == (
+        "decodeUplink returned temperature but no data key; TTN ignores such fields, "
+        "so nothing was decoded (wrap them in {data: ...})",
+    )
 
 
 def test_errors_keep_the_data_the_codec_returned() -> None:
