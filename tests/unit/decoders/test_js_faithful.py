@@ -47,6 +47,15 @@ def test_undefined_members_are_null_as_in_ttn() -> None:
     assert result.fields == {"cause": None, "list": [None, 1], "nested": {"gone": None, "kept": 2}}
 
 
+def test_an_absent_recv_time_copied_into_data_is_null() -> None:
+    # TTN's example runner passes no recvTime; codecs that copy it still show the key.
+    source = "function decodeUplink(i) { return { data: { value: 1, date: i.recvTime } }; }"
+    assert decode_js(source, 1, b"").fields == {"value": 1, "date": None}
+    when = datetime(2024, 3, 1, 12, 0, 0, 500000, tzinfo=UTC)
+    at = JsCodec(source).decode(1, b"", recv_time=when)
+    assert at.fields == {"value": 1, "date": "2024-03-01T12:00:00.5Z"}
+
+
 @pytest.mark.parametrize(
     ("millis", "expected"),
     [
