@@ -9,7 +9,8 @@ EN 13757-3 coding used here:
     DIF   bit 7 extension, bit 6 storage number LSB, bits 5-4 function (0 instantaneous,
           1 maximum, 2 minimum, 3 value during error), bits 3-0 data field: 0 none, 1/2/3/4/6/7
           = 8/16/24/32/48/64-bit integer (little-endian two's complement), 9/A/B/C/E = 2/4/6/8/12
-          digit BCD (little-endian; a top nibble F marks a negative value)
+          digit BCD (little-endian; a top nibble F marks a negative value); DIF 0x2F is an
+          idle filler, 0x0F / 0x1F start manufacturer-specific data (not decoded)
     DIFE  bit 7 extension, bit 6 device unit, bits 5-4 tariff, bits 3-0 storage number
     VIF   bit 7 extension; 0x00-0x07 energy 10^(n-3) Wh, 0x08-0x0F energy 10^n J, 0x10-0x17
           volume 10^(n-6) m3, 0x28-0x2F power 10^(n-3) W, 0x38-0x3F volume flow 10^(n-6) m3/h,
@@ -52,7 +53,9 @@ def parse(data: bytes) -> list[Record]:
     while offset < len(data):
         dif = data[offset]
         offset += 1
-        if dif in (0x0F, 0x1F, 0x2F):  # manufacturer data, more records follow, idle filler
+        if dif == 0x2F:  # idle filler: no record
+            continue
+        if dif in (0x0F, 0x1F):  # manufacturer-specific data follows
             raise ReservedValueError(f"special function DIF 0x{dif:02X} is not decoded")
         storage, tariff = (dif >> 6) & 0x01, 0
         extension, index = bool(dif & 0x80), 0

@@ -75,6 +75,8 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         elif record.unit == "J":
             value = round(value / J_PER_KWH, 6)  # kWh
         fields[name] = value
+    if len(fields) == 2:
+        raise ReservedValueError("the message holds no data record")
     readings = tuple(
         Reading(quantity, float(fields[name]))
         for name, quantity in READING_OF.items()
