@@ -83,8 +83,7 @@ class Ingestor:
         self.inflight = max(1, pool.max_size)
 
     def _receive(self, item: Incoming) -> None:
-        self.metrics.received.inc()
-        self.queue.put_nowait(item)
+        self.queue.put_nowait(item)  # counted in `received` when batched (one call per batch)
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Connect, then write batches until `stop`; drain, acknowledge and disconnect."""
@@ -182,6 +181,7 @@ class Ingestor:
                     items.append(await self.queue.get())
             except TimeoutError:
                 break
+        self.metrics.received.inc(len(items))
         return items
 
     async def commit(

@@ -167,13 +167,16 @@ async def _write_children(
     own_time: list[tuple[Any, ...]] = []
     rx_rows: list[tuple[Any, ...]] = []
     latest: dict[tuple[int, int, int], tuple[datetime, float, bool]] = {}
-    pending = set(new)
+    # Usually every uplink of the batch was new (as many keys came back as were sent, so
+    # no two shared one); only otherwise is each checked, the first of a key winning.
+    pending = None if len(new) == len(batch.uplinks) else set(new)
     for u in batch.uplinks:
         device_id = devices[u.dev_eui].id
-        key = (device_id, u.received_at)
-        if key not in pending:
-            continue  # a duplicate, in this batch or from before
-        pending.discard(key)
+        if pending is not None:
+            key = (device_id, u.received_at)
+            if key not in pending:
+                continue  # a duplicate, in this batch or from before
+            pending.discard(key)
         seen: set[tuple[int, int, datetime]] = set()
         for r in u.readings:
             qid = quantity_ids[r.quantity]
