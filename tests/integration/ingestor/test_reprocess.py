@@ -10,6 +10,7 @@ import sys
 import psycopg
 import pytest
 
+from decoders import CATALOG, battery
 from netserver import render
 from tests.fixtures.broker import Broker
 from tests.fixtures.ingest import apublish, running_ingestor, scalar, wait_for
@@ -18,6 +19,8 @@ from tests.integration.ingestor.test_ingest import random_eui, stored_readings, 
 pytestmark = pytest.mark.integration
 
 LSE01 = bytes.fromhex("0b45000005dcff7e00c800")  # Dragino manual example
+LSE01_PACK = CATALOG["dragino/lse01"].battery
+assert LSE01_PACK is not None
 
 
 def smartregion(database_url: str, *args: str) -> dict[str, int]:
@@ -47,6 +50,8 @@ async def test_raw_uplinks_are_decoded_once_the_type_is_known(
         ("soil_moisture", 0): pytest.approx(15.0),
         ("soil_temperature", 0): pytest.approx(-1.3),
         ("soil_conductivity", 0): pytest.approx(200),
+        # the platform's estimate from the LSE01's documented cell (decoders.battery)
+        (battery.QUANTITY, 0): battery.estimate(LSE01_PACK, 2.885),
     }
     fields = scalar(
         db,
@@ -56,7 +61,7 @@ async def test_raw_uplinks_are_decoded_once_the_type_is_known(
     assert fields["conduct_SOIL"] == 200
     # running it again changes nothing
     smartregion(database_url, "reprocess", "--device", eui)
-    assert len(stored_readings(db, eui)) == 4
+    assert len(stored_readings(db, eui)) == 5
 
 
 def test_dead_letters_that_parse_now_are_recovered(
@@ -82,6 +87,6 @@ def test_dead_letters_that_parse_now_are_recovered(
     result = smartregion(database_url, "reprocess", "--device", eui, "--dead-letters")
     assert result["dead_letters_recovered"] >= 1
     assert uplink_count(db, eui) == 1
-    assert len(stored_readings(db, eui)) == 4
+    assert len(stored_readings(db, eui)) == 5
     assert scalar(db, "SELECT count(*) FROM dead_letters WHERE id = %s", (recoverable[0],)) == 0
     assert scalar(db, "SELECT reason FROM dead_letters WHERE id = %s", (hopeless[0],)) == "not JSON"
