@@ -24,6 +24,7 @@ import psycopg
 import pytest
 
 from cli.localstack import free_port
+from decoders import CATALOG, battery
 from tests.fixtures.broker import Broker
 from tests.fixtures.ingest import publish, scalar
 
@@ -39,6 +40,8 @@ LSE01_READINGS = {
     "soil_temperature": -1.3,
     "soil_conductivity": 200.0,
 }
+LSE01_PACK = CATALOG["dragino/lse01"].battery
+assert LSE01_PACK is not None
 # Cayenne LPP documentation example: temperature 27.2 degC on channel 3, 25.5 degC on 5.
 LPP_HEX = "03670110056700ff"
 
@@ -243,6 +246,8 @@ def test_vendor_payloads_come_out_of_the_api(
         latest = httpx.get(f"{api_url}/v1/devices/{eui.lower()}/latest", headers=headers).json()
         assert latest["dev_eui"] == eui
         got = {r["quantity"]: r["value"] for r in latest["readings"]}
+        # beside the vendor's values, the platform's estimate from the documented cell
+        assert got.pop(battery.QUANTITY) == battery.estimate(LSE01_PACK, 2.885)
         assert got == pytest.approx(LSE01_READINGS)
         assert {r["unit"] for r in latest["readings"]} >= {"V", "%", "Cel"}
         assert latest["fields"]["conduct_SOIL"] == 200
