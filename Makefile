@@ -30,8 +30,10 @@ demo: setup
 clean:
 	rm -rf .smartregion .pytest_cache .mypy_cache .ruff_cache
 
-# Slow (loads 20 M readings on first use); never part of `make test`.
+# Figures, never assertions; never part of `make test`. The ingest run takes about two
+# minutes; the query run loads 20 M readings on first use (about ten minutes), then reuses them.
 bench: setup
+	$(VENV)/bin/smartregion bench ingest
 	$(VENV)/bin/smartregion bench query
 
 # Regenerate grafana/dashboards/*.json from the generator (grafana/boards/); commit the result.

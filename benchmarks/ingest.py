@@ -52,8 +52,10 @@ class Plan:
     admin_url: str
     uplinks: int = 100_000
     devices: int = 1000
-    live_rate: float = 5000.0
-    live_seconds: float = 15.0
+    # offered above the 5 k/s goal: the measured rate (first arrival to last commit) sits a
+    # little under the offered one even when the ingestor keeps up
+    live_rate: float = 6000.0
+    live_seconds: float = 20.0
     naive_uplinks: int = 1500
     batch_size: int = 2000
     workers: int = 2  # ingestor processes sharing the subscription (one per core)

@@ -14,8 +14,8 @@ bench_app = typer.Typer(help="Benchmarks (print one JSON object).", no_args_is_h
 @bench_app.command("ingest")
 def bench_ingest(
     uplinks: Annotated[int, typer.Option(min=1000, help="Backlog size to drain.")] = 100_000,
-    live_rate: Annotated[float, typer.Option(help="Offered live uplinks/s.")] = 5000.0,
-    live_seconds: Annotated[float, typer.Option(help="Length of the live run.")] = 15.0,
+    live_rate: Annotated[float, typer.Option(help="Offered live uplinks/s.")] = 6000.0,
+    live_seconds: Annotated[float, typer.Option(help="Length of the live run.")] = 20.0,
 ) -> None:
     """Drain, live, COPY and naive-baseline figures for the ingestor."""
     from benchmarks.ingest import Plan, run_bench
