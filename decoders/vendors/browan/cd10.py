@@ -11,6 +11,12 @@ Source: Browan "MerryIoT Air Quality CO2 Reference Manual CD10-915/CD10-868"
 * Temperature: signed byte, °C. Humidity: bits 6:0, %.
 * CO2: uint16 ppm. The manual sends CO2 = 0 right after joining (no reading yet), so a 0
   stays a field and becomes no reading.
+
+Later firmware sends 7 bytes with the temperature widened to a signed little-endian int16
+in 0.1 °C steps, the rest unchanged: Status (1) | Battery (1) | Temperature (2) | Humidity (1)
+| CO2 (2). That layout is the one of Browan's own decoded example in the TTN device repository,
+"vendor/browan/cd10-codec.yaml" (11 0F E7 00 43 07 19 -> 23.1 °C, 67 %, 6407 ppm,
+https://github.com/TheThingsNetwork/lorawan-devices); the length tells the two apart.
 """
 
 from __future__ import annotations
@@ -24,19 +30,26 @@ from decoders.model import Decoded, DecoderSpec, Reading
 
 PORT = 127
 LENGTH = 6
+WIDE_LENGTH = 7  # the 0.1 °C temperature layout
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
     """Decode one CD10 status uplink."""
     if f_port != PORT:
         raise UnknownPortError(f_port)
-    if len(payload) != LENGTH:
-        raise PayloadLengthError(expected=LENGTH, got=len(payload))
+    if len(payload) not in (LENGTH, WIDE_LENGTH):
+        raise PayloadLengthError(expected=f"{LENGTH} or {WIDE_LENGTH}", got=len(payload))
     status = payload[0]
     battery_v = (21 + (payload[1] & 0x0F)) / 10
-    temperature = payload[2] - 256 if payload[2] & 0x80 else payload[2]
-    humidity = payload[3] & 0x7F
-    co2 = bits.u16le(payload, 4)
+    temperature: float
+    if len(payload) == WIDE_LENGTH:
+        temperature = bits.s16le(payload, 2) / 10
+        rest = 4
+    else:
+        temperature = payload[2] - 256 if payload[2] & 0x80 else payload[2]
+        rest = 3
+    humidity = payload[rest] & 0x7F
+    co2 = bits.u16le(payload, rest + 1)
     fields: dict[str, Any] = {
         "battery_volt": battery_v,
         "temperature": temperature,
@@ -86,7 +99,10 @@ SPEC = DecoderSpec(
     category="smart_city",
     f_ports=frozenset({PORT}),
     quantities=frozenset({"battery_voltage", "air_temperature", "relative_humidity", "co2"}),
-    source="Browan MerryIoT Air Quality CO2 Reference Manual CD10 (BQW_02_0032), 4 Messages",
+    source=(
+        "Browan MerryIoT Air Quality CO2 Reference Manual CD10 (BQW_02_0032), 4 Messages; "
+        "7-byte layout: Browan's example in TTN lorawan-devices vendor/browan/cd10-codec.yaml"
+    ),
     decode=decode,
     encode=encode,
 )

@@ -8,15 +8,23 @@ Application Command document. Reports arrive on fPort 6 as 11 bytes:
 ReportType 0x00 is the version packet (SoftwareVersion, HardwareVersion, DateCode as 4 BCD
 bytes, 2 reserved); other report types are device-specific. In every data report the battery
 byte carries the voltage in 0.1 V in bits 0-6 and a low-battery flag in bit 7.
+
+Configuration responses arrive on fPort 7 ("5.2 Example of ConfigureCmd" in the manuals), 11
+bytes: CmdID (1) | DeviceType (1) | NetvoxPayLoadData (9). ConfigReportRsp (0x81) carries
+Status (0x00 = success); ReadConfigReportRsp (0x82) carries MinTime (2, s), MaxTime (2, s),
+BatteryChange (1, 0.1 V) and then the device's own reportable changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from decoders.errors import DecodeError, PayloadLengthError, UnknownPortError
+from decoders import bits
+from decoders.errors import DecodeError, PayloadLengthError, ReservedValueError, UnknownPortError
 
 REPORT_PORT = 6
+COMMAND_PORT = 7
 LENGTH = 11
 VERSION_PACKET = 0x00
 
@@ -58,3 +66,35 @@ def pack_battery(voltage: float) -> int:
     if not 0 <= raw <= 0x7F:
         raise ValueError(f"battery {voltage} V does not fit 7 bits of 0.1 V")
     return raw
+
+
+def config_response(
+    payload: bytes, device_type: int, changes: Sequence[tuple[str, int, float]]
+) -> dict[str, Any]:
+    """Fields of a ConfigReportRsp / ReadConfigReportRsp on fPort 7.
+
+    `changes` lists the device's reportable changes after BatteryChange as (field name,
+    size in bytes, unit), in payload order.
+    """
+    if len(payload) != LENGTH:
+        raise PayloadLengthError(expected=LENGTH, got=len(payload))
+    if payload[1] != device_type:
+        raise DecodeError(f"device type 0x{payload[1]:02X}, expected 0x{device_type:02X}")
+    cmd = payload[0]
+    fields: dict[str, Any] = {"CmdID": cmd, "DeviceType": payload[1]}
+    if cmd == 0x81:
+        fields |= {"Cmd": "ConfigReportRsp", "Status": payload[2]}
+    elif cmd == 0x82:
+        fields |= {
+            "Cmd": "ReadConfigReportRsp",
+            "MinTime": bits.u16be(payload, 2),
+            "MaxTime": bits.u16be(payload, 4),
+            "BatteryChange": payload[6] / 10,
+        }
+        offset = 7
+        for name, size, unit in changes:
+            fields[name] = round(int.from_bytes(payload[offset : offset + size], "big") * unit, 6)
+            offset += size
+    else:
+        raise ReservedValueError(f"unknown CmdID 0x{cmd:02X} on fPort {COMMAND_PORT}")
+    return fields

@@ -8,7 +8,9 @@ and 5.1 "Example of ReportDataCmd" (DeviceType 0x01). Reports on fPort 6, 11 byt
     | Humidity (uint16 BE, 0.01 %) | Reserved (3)
 
 The shared akenza reference frame arrives on fPort 1 with the same layout, so fPort 1 is
-accepted as well.
+accepted as well. Configuration responses come on fPort 7 (manual 5.2 "Example of
+ConfigureCmd"); the R711's reportable changes after BatteryChange are TemperatureChange
+(2, 0.01 °C) and HumidityChange (2, 0.01 %).
 """
 
 from __future__ import annotations
@@ -19,21 +21,26 @@ from decoders import bits
 from decoders.errors import ReservedValueError
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.netvox import (
+    COMMAND_PORT,
     REPORT_PORT,
     VERSION_PACKET,
     battery,
     check_frame,
+    config_response,
     header,
     pack_battery,
     version_packet,
 )
 
 DEVICE_TYPE = 0x01
-PORTS = frozenset({1, REPORT_PORT})
+PORTS = frozenset({1, REPORT_PORT, COMMAND_PORT})
+CHANGES = (("TemperatureChange", 2, 0.01), ("HumidityChange", 2, 0.01))
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one R711 report."""
+    """Decode one R711 report (fPort 1 or 6) or configuration response (fPort 7)."""
+    if f_port == COMMAND_PORT:
+        return Decoded(fields=config_response(payload, DEVICE_TYPE, CHANGES))
     report_type = check_frame(payload, f_port, PORTS, DEVICE_TYPE)
     if report_type == VERSION_PACKET:
         return Decoded(fields=version_packet(payload))
@@ -84,7 +91,10 @@ SPEC = DecoderSpec(
     category="smart_city",
     f_ports=PORTS,
     quantities=frozenset({"battery_voltage", "air_temperature", "relative_humidity"}),
-    source="Netvox R711 User Manual, 5 Data Report (DeviceType 0x01, ReportType 0x01)",
+    source=(
+        "Netvox R711 User Manual, 5 Data Report (DeviceType 0x01, ReportType 0x01) and "
+        "5.2 Example of ConfigureCmd"
+    ),
     decode=decode,
     encode=encode,
 )

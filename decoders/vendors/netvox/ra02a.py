@@ -5,34 +5,48 @@ Source: Netvox "RA02A Wireless Smoke Detector User Manual", 5 "Data Report" (Dev
 version packet. ReportType 0x01:
 
     Battery (1, 0.1 V, bit 7 = low battery) | FireAlarm (1: 0x00 no alarm, 0x01 alarm)
-    | HighTempAlarm (1: 0x00 no alarm, 0x01 alarm; above 60 °C) | Reserved (5)
+    | HighTempAlarm (1: 0x00 no alarm, 0x01 alarm; above 60 °C) | Temperature (int16 BE,
+    0.1 °C) | Reserved (3)
 
 The manual sends a report immediately when the smoke state changes and every minute while
-the high-temperature alarm lasts.
+the high-temperature alarm lasts. The manual copy we read marks the bytes after the alarms
+reserved; Netvox's own status-report example in the TTN device repository
+(`vendor/netvox/ra02a-codec.yaml`, https://github.com/TheThingsNetwork/lorawan-devices:
+011E 01 01 04B0 -> FireAlarm, HighTempAlarm, Temp 120 °C) shows the next two carrying the
+temperature in Netvox's usual signed 0.1 °C unit. Older firmware sends 0 there, so the value
+is kept as the vendor's field, not as a reading.
+
+Configuration responses come on fPort 7 (manual 5.2 "Example of ConfigureCmd"); the RA02A has
+no reportable change after BatteryChange.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from decoders import bits
 from decoders.errors import ReservedValueError
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.netvox import (
+    COMMAND_PORT,
     REPORT_PORT,
     VERSION_PACKET,
     battery,
     check_frame,
+    config_response,
     header,
     pack_battery,
     version_packet,
 )
 
 DEVICE_TYPE = 0x0A
-PORTS = frozenset({REPORT_PORT})
+PORTS = frozenset({REPORT_PORT, COMMAND_PORT})
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one RA02A report."""
+    """Decode one RA02A report (fPort 6) or configuration response (fPort 7)."""
+    if f_port == COMMAND_PORT:
+        return Decoded(fields=config_response(payload, DEVICE_TYPE, ()))
     report_type = check_frame(payload, f_port, PORTS, DEVICE_TYPE)
     if report_type == VERSION_PACKET:
         return Decoded(fields=version_packet(payload))
@@ -49,6 +63,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:
             "LowBattery": low,
             "FireAlarm": fire,
             "HighTempAlarm": high_temp,
+            "Temperature": bits.s16be(payload, 6) / 10,
         },
         readings=(
             Reading("battery_voltage", voltage),
@@ -81,7 +96,11 @@ SPEC = DecoderSpec(
     category="smart_city",
     f_ports=PORTS,
     quantities=frozenset({"battery_voltage", "smoke_alarm"}),
-    source="Netvox RA02A Wireless Smoke Detector User Manual, 5 Data Report (DeviceType 0x0A)",
+    source=(
+        "Netvox RA02A Wireless Smoke Detector User Manual, 5 Data Report (DeviceType 0x0A) "
+        "and 5.2 Example of ConfigureCmd; temperature bytes: Netvox's example in TTN "
+        "lorawan-devices vendor/netvox/ra02a-codec.yaml"
+    ),
     decode=decode,
     encode=encode,
 )

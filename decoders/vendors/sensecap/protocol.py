@@ -13,7 +13,8 @@ Source: Seeed "SenseCAP S210X LoRaWAN Sensor User Guide", 9.2 "Packet Parsing" a
   decoder does); ID 0x0000 is the version packet (software then hardware version, each a
   uint16 whose high byte is the major and low byte the minor number).
 * Sensor metadata on a sensor channel: 0x0001..0x0006 describe the attached sensor; 0x0002 and
-  0x0003 hold its 64-bit EUI (the two halves, each little-endian, high half in 0x0003).
+  0x0003 hold its 64-bit EUI (the two halves, each little-endian, high half in 0x0003),
+  kept with the sensor channel it came on.
   0x0120 reports that the sensor on that channel was removed.
 * Values from 2,000,000 up are SenseCAP error codes, not measurements (the reference frame
   with 0x773597E8 = 2,000,001.000 is "NO_SENSOR_RESPONSE"); such a value gives no reading.
@@ -123,6 +124,7 @@ def decode(payload: bytes, measurement_ids: frozenset[int]) -> Decoded:
         if ident < 0x1000:  # sensor metadata packets
             if ident in (SENSOR_EUI_LOW, SENSOR_EUI_HIGH):
                 eui[ident] = data[::-1]
+                fields["sensor_id_channel"] = channel
             else:
                 fields[_key(f"sensor_info_{ident}", channel)] = data.hex()
             continue
