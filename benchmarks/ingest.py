@@ -57,7 +57,8 @@ class Plan:
     live_rate: float = 6000.0
     live_seconds: float = 20.0
     naive_uplinks: int = 1500
-    batch_size: int = 2000
+    batch_size: int = 2000  # drain: large batches, fewer round trips
+    live_batch_size: int = 1000  # live: the ingestor's default, which bounds latency
     workers: int = 2  # ingestor processes sharing the subscription (one per core)
 
 
@@ -270,7 +271,7 @@ def run_bench(plan: Plan) -> dict[str, Any]:
         live = Timeline()
         live_count = int(plan.live_rate * plan.live_seconds)
         live_settings = _settings(
-            db_url, broker.url, f"bench-live-{uuid.uuid4().hex[:6]}", plan.batch_size,
+            db_url, broker.url, f"bench-live-{uuid.uuid4().hex[:6]}", plan.live_batch_size,
             topic=LIVE_TOPIC,
         )  # fmt: skip
         # the simulator's traffic of the last days, published at the target rate by the C

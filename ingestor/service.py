@@ -24,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from ingestor.devices import DeviceCache
 from ingestor.gapfill import StorageApi, fill_gaps
+from ingestor.inbox import Inbox
 from ingestor.metrics import Metrics
 from ingestor.mqtt import BrokerOptions, Consumer
 from ingestor.pipeline import Incoming, Parsed, build_batch, parse_one, sightings
@@ -56,7 +57,7 @@ class Ingestor:
         self.settings = settings
         self.pool = pool
         self.metrics = Metrics()
-        self.queue: asyncio.Queue[Incoming] = asyncio.Queue()
+        self.inbox: Inbox[Incoming] = Inbox()
         self.consumer = Consumer(
             BrokerOptions(
                 url=settings.mqtt_url,
@@ -69,7 +70,7 @@ class Ingestor:
             self._receive,
             on_reconnect=self._reconnected,
         )
-        self.metrics.track_backlog(self.queue.qsize)
+        self.metrics.track_backlog(self.inbox.__len__)
         self.on_commit = on_commit
         self.organization_id: int | None = None
         self.quantity_ids: dict[str, int] = {}
@@ -83,7 +84,7 @@ class Ingestor:
         self.inflight = max(1, pool.max_size)
 
     def _receive(self, item: Incoming) -> None:
-        self.queue.put_nowait(item)  # counted in `received` when batched (one call per batch)
+        self.inbox.put(item)  # counted in `received` when batched (one call per batch)
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Connect, then write batches until `stop`; drain, acknowledge and disconnect."""
@@ -151,7 +152,7 @@ class Ingestor:
                         self._acknowledge(done_items, committed)
                 if stop.is_set():
                     self.consumer.accepting = False
-                    if self.queue.empty() and not pending:
+                    if not self.inbox and not pending:
                         break
                 if time.monotonic() - last_report > 30:
                     last_report = time.monotonic()
@@ -162,25 +163,17 @@ class Ingestor:
         logger.info("drained", extra={"counts": dict(self.counts)})
 
     async def _collect(self, stop: asyncio.Event) -> list[Incoming]:
-        items: list[Incoming] = []
-        try:
-            async with asyncio.timeout(0.2):
-                items.append(await self.queue.get())
-        except TimeoutError:
-            return items
-        deadline = time.monotonic() + self.settings.batch_max_wait_s
+        """A batch: what has arrived, topped up until it is full or `batch_max_wait_s` passed."""
+        if not await self.inbox.wait(0.2):
+            return []
         size = self.settings.batch_size
-        while len(items) < size:
-            while not self.queue.empty() and len(items) < size:
-                items.append(self.queue.get_nowait())
+        items = self.inbox.take(size)
+        deadline = time.monotonic() + self.settings.batch_max_wait_s
+        while len(items) < size and not stop.is_set():
             remaining = deadline - time.monotonic()
-            if len(items) >= size or remaining <= 0 or stop.is_set():
+            if remaining <= 0 or not await self.inbox.wait(remaining):
                 break
-            try:
-                async with asyncio.timeout(remaining):
-                    items.append(await self.queue.get())
-            except TimeoutError:
-                break
+            items += self.inbox.take(size - len(items))
         self.metrics.received.inc(len(items))
         return items
 
