@@ -8,6 +8,16 @@ Source: Bosch "Parking Lot Sensor - LoRaWAN Communication Interface Description"
 * fPort 3, start-up message, 17 bytes: debug information (12), firmware version (3: major,
   minor, patch), reset cause (1: 1 watchdog, 2 power on, 3 system request, 4 other),
   parking status (1).
+
+Bosch's own codec in the TTN device repository for firmware 0.29.2
+(vendor/bosch/tps110-0292-codec.yaml, tpl110-0292.js) numbers the ports the other way
+round (1 parking status, 2 heartbeat) and adds what this decoder also reads:
+
+* the heartbeat may carry a second byte, the device temperature in °C as a signed byte;
+  it is read on either occupancy port;
+* the 12 debug bytes of the start-up message are three 4-byte entries, each holding a
+  12-bit debug code in its first two bytes (little-endian, low nibble of the second
+  byte); zero means no entry.
 """
 
 from __future__ import annotations
@@ -37,21 +47,23 @@ def _occupancy(byte: int) -> int:
 def decode(payload: bytes, f_port: int) -> Decoded:
     """Decode one parking-sensor uplink."""
     if f_port in (HEARTBEAT, STATUS):
-        if len(payload) != 1:
-            raise PayloadLengthError(expected=1, got=len(payload))
+        if len(payload) not in (1, 2):
+            raise PayloadLengthError(expected="1 or 2", got=len(payload))
         occupied = _occupancy(payload[0])
-        return Decoded(
-            fields={"occupied": occupied},
-            readings=(Reading("parking_occupied", float(occupied)),),
-        )
+        fields: dict[str, Any] = {"occupied": occupied}
+        if len(payload) == 2:
+            fields["temperature"] = payload[1] - 0x100 if payload[1] & 0x80 else payload[1]
+        return Decoded(fields=fields, readings=(Reading("parking_occupied", float(occupied)),))
     if f_port != STARTUP:
         raise UnknownPortError(f_port)
     if len(payload) != STARTUP_LENGTH:
         raise PayloadLengthError(expected=STARTUP_LENGTH, got=len(payload))
     occupied = _occupancy(payload[16])
     cause = payload[15]
-    fields: dict[str, Any] = {
+    codes = [((payload[i + 1] & 0x0F) << 8) | payload[i] for i in (0, 4, 8)]
+    fields = {
         "debug": payload[0:12].hex().upper(),
+        "debug_codes": [code for code in codes if code],
         "firmware_version": f"{payload[12]}.{payload[13]}.{payload[14]}",
         "reset_cause": cause,
         "reset_cause_name": RESET_CAUSES.get(cause, "UNKNOWN"),

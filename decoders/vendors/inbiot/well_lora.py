@@ -16,6 +16,12 @@ Data message, big-endian 2-byte integers:
     | MICA type (27-31, NUL-padded text) | ventilation index % (32) | thermal, virus, IAQ,
     mold indexes (33-36, firmware 2.6+)
 
+Configuration message (type 0): time to send (min) | ventilation type | LED on | and from
+firmware 2.6 (V1.3): use Wi-Fi | LoRaWAN region code | channel mask | LED indicator use |
+touch enabled. Information message (type 2): firmware version (bytes 1-3: major, -, minor;
+or ASCII "x.y") | model (4-20) | MICA type (21-29) | MAC (30-35) | Modbus address, parity
+code (0-5), baud rate uint32 (36-41, Modbus models) | reset reason code (42, firmware 2.6+).
+
 Only the model's own sensors are decoded: MINI has temperature, humidity and CO2; MICA adds
 TVOC, PM2.5 and PM10; PLUS adds CH2O, PM1.0 and PM4.0; WELL adds O3, NO2 and CO. O3, NO2,
 CO, CH2O, PM4 and the TVOC index stay fields: the vocabulary has them in other units (a ppb
@@ -37,6 +43,21 @@ DATA_LENGTH = 33  # through the ventilation index
 INDEXES = ("tIndex", "virusIndex", "iaqIndex", "moldIndex")  # bytes 33-36
 PREHEATING = 0xFFFF
 PARITY = ("SERIAL_8N1", "SERIAL_8N2", "SERIAL_8E1", "SERIAL_8E2", "SERIAL_8O1", "SERIAL_8O2")
+REGIONS = ("AS923", "AU915", "CN470", "CN779", "EU433", "EU868", "KR920", "IN865", "US915",
+           "RU864", "AS923-JP")  # fmt: skip
+RESET_REASONS = (
+    "Reset reason cannot be determined",
+    "Reset due to power-on event",
+    "Reset by external pin",
+    "Software reset via esp_restart",
+    "Software reset due to exception/panic",
+    "Reset due to interrupt watchdog",
+    "Reset due to task watchdog",
+    "Reset due to other watchdogs",
+    "Reset after exiting deep sleep mode",
+    "Brownout reset",
+    "Reset over SDIO",
+)
 
 # field, offset, divisor: what each model adds to the one before it
 _MINI = (("temperature", 1, 10), ("humidity", 3, 10), ("co2", 5, 1))
@@ -103,13 +124,35 @@ def _data(payload: bytes) -> Decoded:
 def _configuration(payload: bytes) -> dict[str, Any]:
     if len(payload) < 4:
         raise PayloadLengthError(expected="at least 4", got=len(payload))
-    return {"timeToSend": payload[1], "ventilation": payload[2], "ledStatus": payload[3] != 0}
+    fields: dict[str, Any] = {
+        "timeToSend": payload[1],
+        "ventilation": payload[2],
+        "ledStatus": payload[3] != 0,
+    }
+    if len(payload) >= 9:  # firmware 2.6+: Wi-Fi, region, channel mask, LED use, touch
+        region = payload[5]
+        fields.update(
+            useWifi=payload[4] != 0,
+            lorawanRegion=REGIONS[region] if region < len(REGIONS) else "UNKNOWN",
+            lorawanChannelMask=payload[6],
+            ledConfiguration=payload[7],
+            touchEnable=payload[8] != 0,
+        )
+    return fields
+
+
+def _version(raw: bytes) -> str:
+    """Firmware version, bytes 1-3: ASCII "x.y" when byte 2 is a dot, else major . minor."""
+    if raw[1] == 0x2E:
+        return _text(raw)
+    return f"{raw[0]}.{raw[2]}"
 
 
 def _information(payload: bytes) -> dict[str, Any]:
     if len(payload) < 36:
         raise PayloadLengthError(expected="at least 36", got=len(payload))
     fields: dict[str, Any] = {
+        "fwVersion": _version(payload[1:4]),
         "model": _text(payload[4:21]),
         "micaType": _text(payload[21:30]),
         "mac": ":".join(f"{b:02X}" for b in payload[30:36]),
@@ -119,8 +162,13 @@ def _information(payload: bytes) -> dict[str, Any]:
         if parity >= len(PARITY):
             raise ReservedValueError(f"Modbus parity {parity} is not 0-5")
         fields["modbusAddress"] = payload[36]
-        fields["modbusParity"] = PARITY[parity]
+        fields["modbusParity"] = parity
+        fields["modbusParityName"] = PARITY[parity]
         fields["modbusBaudRate"] = bits.u32be(payload, 38)
+    if len(payload) >= 43:  # firmware 2.6+: reason of the last reset
+        reason = payload[42]
+        text = RESET_REASONS[reason] if reason < len(RESET_REASONS) else "UNKNOWN"
+        fields["resetReason"] = f"{reason} {text}"
     return fields
 
 

@@ -19,6 +19,10 @@ uplink examples in the TTN device repository (`vendor/keller/keller-codec.yaml`)
   2000-01-01 00:00:00) | battery voltage (float32 BE, V) | battery capacity (1, %) | humidity
   inside the logger (1, %).
 
+`port` repeats the fPort, which KELLER's protocol uses as the base message type (1
+measurements, 2 alarm, 3 configuration, 4 information, 5 answer to a request), as KELLER's
+codec reports it.
+
 Readings: the differential (gauge) pressure Pd (P1-PBaro) or Pd (P1-P2) of the level probe
 as water pressure, the probe temperature TOB1 as water temperature, PBaro (bar, as hPa) as air
 pressure and TBaro (the logger's temperature, which KELLER calls similar to the air
@@ -126,6 +130,7 @@ def _measurements(payload: bytes) -> Decoded:
     if len(payload) != expected:
         raise PayloadLengthError(expected=expected, got=len(payload))
     fields: dict[str, Any] = {
+        "port": MEASUREMENTS_PORT,
         "func": MEASUREMENTS,
         "ct": connection,
         "channel": f"{mask:016b}",
@@ -155,6 +160,7 @@ def _device_info(payload: bytes) -> Decoded:
     voltage = _finite(_FLOAT.unpack_from(payload, 14)[0])
     capacity = payload[18]
     fields = {
+        "port": INFO_PORT,
         "func": DEVICE_INFO,
         "part": payload[1],
         "class_group_text": f"{payload[2]:02d}.{payload[3]:02d}",

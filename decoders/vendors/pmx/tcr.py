@@ -9,8 +9,13 @@ arrive on one fPort per traffic class: 13 user-defined class (UDC), 14-17 classe
     | right-to-left count (uint16) | right-to-left average speed (1, km/h)
     | battery voltage (1, 0.1 V)
 
-The header (frame version and counting-period information) is kept raw. fPort 190 carries
-the device identification (type, licence, speed class, firmware); it is kept raw too.
+The header is the payload id 0xA2 (counter payload V2) and the end of the measuring
+interval as hour and minute; PMX reports it in "military time", hour x 100 + minute
+(`interval_end`, 20:10 -> 2010). The raw header is kept too. fPort 190 carries the device
+identification (payload id 0xD2): device type, feature level (licence), speed class, and
+the firmware and solar-charger (SBX) versions as major.minor nibbles plus a patch byte; the
+type tables come from PMX's own codec in the TTN device repository (vendor/pmx/pmx-tcr.js,
+whose examples are the "vendor example" vectors). Unknown ids keep the frame raw.
 Readings put left-to-right on channel 0 and right-to-left on channel 1, per class port; the
 class is the port, so a device's series for one class come from one port.
 
@@ -30,6 +35,31 @@ from decoders.model import Decoded, DecoderSpec, Reading
 CLASS_PORTS = {13: "udc", 14: "cat1", 15: "cat2", 16: "cat3", 17: "cat4"}
 ID_PORT = 190
 LENGTH = 10
+DEVICE_ID = 0xD2
+# fmt: off
+DEVICE_TYPES = ("TCR-LS", "TCR-LSS", "TCR-HS", "TCR-HSS", "TCR-LSA", "TCR-LSB", "TCR-HSA",
+                "TCR-HSB", "TCR-LSBS", "TCR-HSBS", "TCR-DLI", "TCR-DLE", "TCR-SLI", "TCR-SLE")
+# fmt: on
+FEATURE_LEVELS = ("BASIC", "ADVANCED", "PRO")
+SPEED_CLASSES = ("P", "LS", "HS")
+
+
+def _name(table: tuple[str, ...], index: int) -> str:
+    return table[index] if index < len(table) else f"unknown ({index})"
+
+
+def _identification(payload: bytes) -> dict[str, Any]:
+    fields: dict[str, Any] = {"id_frame": payload.hex()}
+    if payload[0] != DEVICE_ID or len(payload) != 8:
+        return fields
+    fields.update(
+        typestr=_name(DEVICE_TYPES, payload[1]),
+        fu_level=_name(FEATURE_LEVELS, payload[2]),
+        speedclass=_name(SPEED_CLASSES, payload[3]),
+        fw_version=f"{payload[4] >> 4}.{payload[4] & 0x0F}.{payload[5]}",
+        sbx_version=f"{payload[6] >> 4}.{payload[6] & 0x0F}.{payload[7]}",
+    )
+    return fields
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
@@ -37,7 +67,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:
     if f_port == ID_PORT:
         if not payload:
             raise PayloadLengthError(expected="at least 1", got=0)
-        return Decoded(fields={"id_frame": payload.hex()})
+        return Decoded(fields=_identification(payload))
     if f_port not in CLASS_PORTS:
         raise UnknownPortError(f_port)
     if len(payload) != LENGTH:
@@ -48,6 +78,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:
     fields: dict[str, Any] = {
         "traffic_class": CLASS_PORTS[f_port],
         "header": payload[:3].hex(),
+        "interval_end": payload[1] * 100 + payload[2],
         "ltr_counter": ltr,
         "ltr_speed": ltr_speed,
         "rtl_counter": rtl,
