@@ -1,11 +1,12 @@
 """The batch writer: one transaction per batch, idempotent, COPY wherever it is safe.
 
-Only uplink rows need the conflict check: they are COPYd into a staging table and
-inserted with ON CONFLICT DO NOTHING RETURNING their keys. The readings and receptions
-of the uplinks that were actually new cannot exist yet, so they are COPYd straight into
-their hypertables in the same transaction; a redelivered message adds nothing. Readings
-that carry their own timestamp (batched frames) may overlap an earlier frame, so those
-alone go through ON CONFLICT DO NOTHING.
+Only uplink rows need the conflict check. A batch's uplink rows are first COPYd straight
+into `uplinks` under a savepoint; only when a key exists already (a redelivery) are they
+staged and inserted with ON CONFLICT DO NOTHING RETURNING the new keys. The readings and
+receptions of the uplinks that were actually new cannot exist yet, so they are COPYd
+straight into their hypertables in the same transaction; a redelivered message adds
+nothing. Readings that carry their own timestamp (batched frames) may overlap an earlier
+frame, so those alone go through ON CONFLICT DO NOTHING.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from typing import Any
 
 import orjson
 from psycopg import AsyncConnection, AsyncCopy
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
 from storage.registry import resolve_gateways
 from storage.rows import Batch, DeviceRef, GatewayKey, UplinkRow, WriteResult
 
-STAGING = """
+STAGE_UPLINKS = """
 CREATE TEMP TABLE IF NOT EXISTS stage_uplinks (LIKE uplinks INCLUDING DEFAULTS)
-    ON COMMIT DELETE ROWS;
+    ON COMMIT DELETE ROWS
+"""
+STAGE_LATEST = """
 CREATE TEMP TABLE IF NOT EXISTS stage_latest (LIKE readings_latest INCLUDING DEFAULTS)
     ON COMMIT DELETE ROWS
 """
@@ -87,22 +91,10 @@ async def write_batch(
     gateways: dict[GatewayKey, int] = {}
     async with conn.cursor() as cur:
         if batch.uplinks:
-            await cur.execute(STAGING)
-            async with cur.copy(
-                f"COPY stage_uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(UPLINK_TYPES)
-                await _copy_rows(
-                    copy, (_uplink_row(u, devices[u.dev_eui].id) for u in batch.uplinks)
-                )
-            await cur.execute(
-                f"INSERT INTO uplinks ({UPLINK_COLUMNS}) SELECT {UPLINK_COLUMNS} "
-                "FROM stage_uplinks ON CONFLICT (device_id, received_at) DO NOTHING "
-                "RETURNING device_id, received_at"
-            )
-            new = {(row[0], row[1]) for row in await cur.fetchall()}
-            uplinks_new = len(new)
-            if new:
+            rows = [_uplink_row(u, devices[u.dev_eui].id) for u in batch.uplinks]
+            new = await _insert_uplinks(conn, rows)
+            uplinks_new = len(batch.uplinks) if new is None else len(new)
+            if uplinks_new:
                 readings, receptions, gateways = await _write_children(
                     conn, batch, devices, quantity_ids, organization_id, new,
                     known_gateways or {},
@@ -142,13 +134,48 @@ async def write_batch(
     )
 
 
+async def _insert_uplinks(
+    conn: AsyncConnection, rows: Sequence[tuple[Any, ...]]
+) -> set[tuple[int, datetime]] | None:
+    """Insert the uplink rows; the keys of those that were new, or None when all were.
+
+    Almost every batch is all new, so its rows are first COPYd straight into `uplinks`
+    inside a savepoint; a key that exists already (a redelivery, or a duplicate within
+    the batch) makes that COPY fail as a whole, and only then do the rows go through a
+    staging table and INSERT ... ON CONFLICT DO NOTHING, which returns the new keys.
+    """
+    async with conn.cursor() as cur:
+        try:
+            async with (
+                conn.transaction(),
+                cur.copy(f"COPY uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
+            ):
+                copy.set_types(UPLINK_TYPES)
+                await _copy_rows(copy, rows)
+            return None
+        except UniqueViolation:
+            pass
+        await cur.execute(STAGE_UPLINKS)
+        async with cur.copy(
+            f"COPY stage_uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(UPLINK_TYPES)
+            await _copy_rows(copy, rows)
+        await cur.execute(
+            f"INSERT INTO uplinks ({UPLINK_COLUMNS}) SELECT {UPLINK_COLUMNS} "
+            "FROM stage_uplinks ON CONFLICT (device_id, received_at) DO NOTHING "
+            "RETURNING device_id, received_at"
+        )
+        return {(row[0], row[1]) for row in await cur.fetchall()}
+
+
 async def _write_children(
     conn: AsyncConnection,
     batch: Batch,
     devices: Mapping[str, DeviceRef],
     quantity_ids: Mapping[str, int],
     organization_id: int,
-    new: set[tuple[int, datetime]],
+    new: set[tuple[int, datetime]] | None,
     known_gateways: Mapping[GatewayKey, int],
 ) -> tuple[int, int, dict[GatewayKey, int]]:
     """Readings, receptions and latest values of the uplinks that were new."""
@@ -169,7 +196,7 @@ async def _write_children(
     latest: dict[tuple[int, int, int], tuple[datetime, float, bool]] = {}
     # Usually every uplink of the batch was new (as many keys came back as were sent, so
     # no two shared one); only otherwise is each checked, the first of a key winning.
-    pending = None if len(new) == len(batch.uplinks) else set(new)
+    pending = None if new is None or len(new) == len(batch.uplinks) else set(new)
     for u in batch.uplinks:
         device_id = devices[u.dev_eui].id
         if pending is not None:
@@ -221,6 +248,7 @@ async def _write_children(
         if latest:
             # staged by binary COPY (array parameters are slow to build in Python), then
             # upserted in key order so concurrent ingestors cannot deadlock
+            await cur.execute(STAGE_LATEST)
             async with cur.copy(
                 "COPY stage_latest (device_id, quantity_id, channel, time, value, flagged) "
                 "FROM STDIN (FORMAT BINARY)"
