@@ -150,12 +150,20 @@
       return digits ? '.' + digits + 'Z' : 'Z';
     });
   }
+  // input.recvTime and the RFC 3339 text it was made from (when the caller gave text).
+  var recvDate = null;
+  var recvText = null;
+  var recvMs = NaN;
   function replacer(key, value) {
     // goja exports an undefined member as nil, i.e. JSON null; JSON.stringify would drop it.
     if (value === undefined && key !== '') return null;
     if (typeof value === 'string' || value === null) {
       var raw = this[key]; // what toJSON was called on
-      if (raw !== value && tagOf(raw) === '[object Date]') return goTime(raw);
+      if (raw !== value && tagOf(raw) === '[object Date]') {
+        // The receive time handed back untouched: its text as given, beyond milliseconds.
+        if (raw === recvDate && recvText !== null && timeOf(raw) === recvMs) return recvText;
+        return goTime(raw);
+      }
     }
     // A typed array as the plain list of its numbers, not JSON.stringify's {"0": .., "1": ..}.
     if (value !== null && typeof value === 'object' && isTypedArray(value)) return arrayFrom(value);
@@ -191,10 +199,13 @@
     var out = { kind: kind, result: null, normalized: null, normalizeError: null, threw: null,
       nonFinite: [] };
     nonFinite = [];
+    recvDate = null;
+    recvText = args.recvText;
+    recvMs = args.recvTime;
     try {
       if (kind === 'decodeUplink') {
         var input = { bytes: args.bytes, fPort: args.fPort, variables: args.variables };
-        if (args.recvTime !== null) input.recvTime = new Date(args.recvTime);
+        if (args.recvTime !== null) input.recvTime = recvDate = new Date(args.recvTime);
         var result = decodeUplink(input);
         out.result = toJson(result);
         if (normalizeUplink && result && typeof result === 'object' && result.data &&

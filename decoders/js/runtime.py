@@ -5,8 +5,10 @@ What a codec sees
       plain JS ``Array`` of numbers 0..255 made inside the engine (``JSON.parse``; not a typed
       array), ``input.fPort``, ``input.variables`` (ChirpStack device variables, ``{}`` unless
       given) and ``input.recvTime``: a JS ``Date`` when the caller passes ``recv_time``, and
-      absent otherwise. TTN passes no ``recvTime``; ChirpStack passes one. The library stays free
-      of the clock, so only callers that know the receive time (the ingestor, the CLI) set it.
+      absent otherwise (the library stays free of the clock, so only callers that know the
+      receive time set it). ``recv_time`` may be an RFC 3339 string, as device-repository
+      examples give it: a codec that hands the ``Date`` back unchanged then gets that exact
+      text back (nanoseconds included), as the repository's example runner does.
     * When ``decodeUplink`` is missing: the TTN v2 ``Decoder(bytes, port)``, then the ChirpStack
       v3 ``Decode(fPort, bytes, variables)``; both return the data object itself.
     * ``normalizeUplink({data})`` when the codec has one (TTN's normalized payload).
@@ -16,8 +18,10 @@ What a codec sees
       looked up as globals first, then in ``module.exports``/``exports``.
     * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
       destructuring, template strings, BigInt). No timers, no ``require``, no I/O, no
-      ``Intl`` (TTN's engine has none either). Local-time ``Date`` methods follow the host's
-      time zone; TTN runs in UTC, so run smartregion with ``TZ=UTC`` for identical results.
+      ``Intl`` (TTN's engine has none either).
+    * Local time is UTC, as on TTN, whatever the host's time zone: ``utc_date.js`` makes
+      ``getHours()``, ``new Date(y, m, d)``, zone-less ``Date.parse`` and ``getTimezoneOffset()``
+      UTC inside the codec's context only, and dates print the way goja prints them.
 
 What comes back
     The result is turned into JSON inside the engine the way TTN's engine hands it to Go
@@ -102,8 +106,8 @@ class CodecLoadError(Exception):
 
 
 @functools.cache
-def _harness_source() -> str:
-    return resources.files("decoders.js").joinpath("harness.js").read_text(encoding="utf-8")
+def _js_source(name: str) -> str:
+    return resources.files("decoders.js").joinpath(name).read_text(encoding="utf-8")
 
 
 def _mib(limit: int) -> str:
@@ -146,6 +150,7 @@ class _Engine:
         context.set_memory_limit(limits.memory_limit)
         context.set_time_limit(max(limits.time_limit_ms, LOAD_TIME_LIMIT_MS) / 1000)
         builtins = context.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")
+        context.eval(_js_source("utc_date.js"))
         context.eval(_PRELUDE)
         context.eval(source)
         names = _lexical_names(source)
@@ -167,7 +172,7 @@ class _Engine:
             )
             + "})"
         )
-        make_runner = context.eval(_harness_source())
+        make_runner = context.eval(_js_source("harness.js"))
         config = json.dumps({"builtins": json.loads(builtins)})
         self.run = make_runner(config, readers, writers, entries)
         self.kind: str | None = json.loads(self.run(None))["kind"]
@@ -288,10 +293,13 @@ class JsCodec:
         f_port: int,
         payload: bytes,
         *,
-        recv_time: datetime | None = None,
+        recv_time: datetime | str | None = None,
         variables: Mapping[str, str] | None = None,
     ) -> Decoded:
-        """Run the codec on one uplink; see the module docstring for what the codec sees."""
+        """Run the codec on one uplink; see the module docstring for what the codec sees.
+
+        A ``recv_time`` string that is not RFC 3339 raises ValueError (the caller's bug).
+        """
         retry_in = getattr(self._local, "retry_in", 0)
         if retry_in > 0:
             self._local.retry_in = retry_in - 1
@@ -307,6 +315,7 @@ class JsCodec:
                 "fPort": int(f_port),
                 "variables": dict(variables or {}),
                 "recvTime": None if recv_time is None else _epoch_ms(recv_time),
+                "recvText": recv_time if isinstance(recv_time, str) else None,
             }
         )
         try:
@@ -328,10 +337,16 @@ class JsCodec:
         return self.decode(f_port, payload)
 
 
-def _epoch_ms(moment: datetime) -> float:
+def _epoch_ms(moment: datetime | str) -> float:
+    if isinstance(moment, str):
+        # Python keeps microseconds; a Date keeps milliseconds, so extra digits may go.
+        moment = datetime.fromisoformat(_FRACTION_BEYOND_MICROS.sub(r"\1", moment))
     if moment.tzinfo is None:
         raise ValueError("recv_time must be timezone-aware")
     return math.floor(moment.timestamp() * 1000)
+
+
+_FRACTION_BEYOND_MICROS = re.compile(r"(\.\d{6})\d+")
 
 
 _cache: OrderedDict[tuple[str, int, int], JsCodec] = OrderedDict()
@@ -404,7 +419,7 @@ def decode_js(
     *,
     time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
     memory_limit: int = DEFAULT_MEMORY_LIMIT,
-    recv_time: datetime | None = None,
+    recv_time: datetime | str | None = None,
     variables: Mapping[str, str] | None = None,
 ) -> Decoded:
     """Decode one uplink with a JavaScript codec given as source text or as a file path.

@@ -8,7 +8,12 @@ expected values are what TTN would store.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -323,3 +328,116 @@ def test_chirpstack_v4_codec_sees_variables_and_recv_time() -> None:
     result = codec.decode(7, b"\x0a\x1e", recv_time=when, variables={"scale": "0.5"})
     assert result.errors == ()
     assert result.fields == {"level": 5, "port": 7, "taken": "2024-03-01T12:00:00Z"}
+
+
+# -- receive time given as text (device-repository examples) ----------------------------------
+def test_recv_time_text_comes_back_exactly_when_the_codec_hands_the_date_back() -> None:
+    # Device-repository examples give recvTime as RFC 3339 text with nanoseconds and expect a
+    # codec that copies it into its output to reproduce that text; a Date keeps milliseconds.
+    codec = JsCodec("""
+        function decodeUplink(input) {
+          var t = input.recvTime;
+          return { data: { at: t, later: new Date(t.getTime() + 1000), ms: t.getTime() % 1000 } };
+        }""")
+    result = codec.decode(1, b"", recv_time="2023-07-19T07:51:25.508306410Z")
+    assert result.errors == ()
+    assert result.fields == {
+        "at": "2023-07-19T07:51:25.508306410Z",
+        "later": "2023-07-19T07:51:26.508Z",
+        "ms": 508,
+    }
+
+
+def test_recv_time_text_is_not_reused_for_a_date_the_codec_changed() -> None:
+    codec = JsCodec("""
+        function decodeUplink(input) {
+          input.recvTime.setUTCSeconds(0);
+          return { data: { at: input.recvTime } };
+        }""")
+    result = codec.decode(1, b"", recv_time="2024-02-01T10:20:30.123456789+00:00")
+    assert result.fields == {"at": "2024-02-01T10:20:00.123Z"}
+
+
+def test_recv_time_text_that_is_not_rfc3339_is_the_callers_error() -> None:
+    with pytest.raises(ValueError):
+        JsCodec("function decodeUplink(i) { return { data: {} }; }").decode(
+            1, b"", recv_time="yesterday"
+        )
+
+
+# -- local time is UTC, as on TTN -------------------------------------------------------------
+LOCAL_TIME_PROBE = r"""
+import json, sys, time
+from decoders.js import decode_js
+source = '''
+function decodeUplink(input) {
+  var d = new Date(Date.UTC(2024, 6, 5, 3, 4, 5) + input.bytes[0] * 3600000);
+  return { data: {
+    hours: d.getHours(), day: d.getDate(), offset: d.getTimezoneOffset(),
+    text: String(d), locale: d.toLocaleString(),
+    built: new Date(2024, 0, 1, 12).getTime() === Date.UTC(2024, 0, 1, 12),
+    parsed: Date.parse('2024-01-01T12:00:00') === Date.UTC(2024, 0, 1, 12),
+    zoned: Date.parse('2024-01-01T12:00:00+02:00') === Date.UTC(2024, 0, 1, 10),
+    setter: new Date(0).setHours(5) === 5 * 3600000,
+  } };
+}'''
+print(json.dumps({"host": time.strftime("%z", time.localtime(1720148645)),
+                  "fields": decode_js(source, 1, bytes([22])).fields}))
+"""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata"])
+def test_local_time_methods_are_utc_whatever_the_host_time_zone(zone: str) -> None:
+    # QuickJS takes local time from the process's TZ; TTN runs codecs in UTC. A fresh
+    # interpreter, because the C library reads TZ once.
+    env = {**os.environ, "TZ": zone}
+    run = subprocess.run(
+        [sys.executable, "-c", LOCAL_TIME_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        timeout=60,
+        check=True,
+    )
+    out = json.loads(run.stdout)
+    if out["host"] == "+0000":
+        pytest.skip(f"no time zone data for {zone} on this host")
+    assert out["fields"] == {
+        "hours": 1,
+        "day": 6,
+        "offset": 0,
+        "text": "Sat Jul 06 2024 01:04:05 GMT+0000 (UTC)",
+        "locale": "07/06/2024, 01:04:05",
+        "built": True,
+        "parsed": True,
+        "zoned": True,
+        "setter": True,
+    }
+
+
+def test_date_stays_a_date_for_codecs_that_check_or_extend_it() -> None:
+    result = decode_js(
+        """
+        class Stamp extends Date { hour() { return this.getHours(); } }
+        function decodeUplink(input) {
+          var s = new Stamp(Date.UTC(2024, 0, 1, 7));
+          return { data: { hour: s.hour(), isDate: s instanceof Date,
+                           tag: Object.prototype.toString.call(new Date(0)),
+                           name: Date.name, arity: Date.length, called: typeof Date(),
+                           invalid: String(new Date('not a date')), at: s } };
+        }""",
+        1,
+        b"",
+    )
+    assert result.errors == ()
+    assert result.fields == {
+        "hour": 7,
+        "isDate": True,
+        "tag": "[object Date]",
+        "name": "Date",
+        "arity": 7,
+        "called": "string",
+        "invalid": "Invalid Date",
+        "at": "2024-01-01T07:00:00Z",
+    }
