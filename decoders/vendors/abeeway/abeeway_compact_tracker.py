@@ -18,7 +18,8 @@ longitude as the top 24 bits of int32 1e-7°, EHPE; 1 = GPS timeout; 9 = Wi-Fi B
 age and up to four (MAC, RSSI) pairs), 0x05 heartbeat (reset cause, firmware and BLE
 firmware versions), 0x07 activity status (tag 1: activity counter) and configuration
 (tag 2: parameter id + int32 value pairs), 0x0A events (0x09 angle detection, 0x0A
-geofencing). Other types are reported as errors. Any fPort is accepted (the type byte
+geofencing with their data; 0x00 geolocation start ... 0x08 SOS mode end by name, any
+further bytes kept raw). Other types are reported as errors. Any fPort is accepted (the type byte
 identifies the message).
 """
 
@@ -41,6 +42,18 @@ MODES = {
     5: "OFF",
 }
 CONFIG_PARAMETERS = {0x01: "lora_period", 0x15: "shock_detection"}
+EVENTS = {
+    0x00: "GEOLOC_START",
+    0x01: "MOTION_START",
+    0x02: "MOTION_END",
+    0x03: "BLE_CONNECTED",
+    0x04: "BLE_DISCONNECTED",
+    0x05: "TEMPERATURE_ALERT",
+    0x06: "BLE_BOND_DELETED",
+    0x07: "SOS_MODE_START",
+    0x08: "SOS_MODE_END",
+}
+"""Event types 0x00-0x08 of the reference guide's event message (0x09 and 0x0A carry data)."""
 
 
 def _compressed(x: int, low: float, high: float) -> float:
@@ -70,7 +83,7 @@ def _position(payload: bytes, kind: int) -> tuple[dict[str, Any], list[Reading]]
             raise PayloadLengthError(expected=13, got=len(payload))
         latitude = bits.s32be(payload[6:9] + b"\x00", 0) / 1e7
         longitude = bits.s32be(payload[9:12] + b"\x00", 0) / 1e7
-        ehpe = round(_compressed(payload[12], 0, 1000))
+        ehpe = round(_compressed(payload[12], 0, 1000), 2)
         fix = {"position_type": "GPS", "age": age, "latitude": latitude,
                "longitude": longitude, "ehpe": ehpe}  # fmt: skip
         return fix, [Reading("latitude", latitude), Reading("longitude", longitude)]
@@ -114,6 +127,11 @@ def _event(payload: bytes) -> dict[str, Any]:
             "notification": payload[6] & 0x0F,
             "beacon_id": bits.u24be(payload, 7),
         }
+    if event in EVENTS:  # the other events: the header says it all; keep any extra bytes
+        fields: dict[str, Any] = {"event_type": EVENTS[event]}
+        if len(payload) > 6:
+            fields["event_data"] = payload[6:].hex()
+        return fields
     raise ReservedValueError(f"event type 0x{event:02X} is not decoded")
 
 

@@ -11,11 +11,17 @@ keep-alive packet is 7 bytes, big-endian:
 
 The device answers commands with other packet types on the same port; the port itself is
 not part of the documented format, so any port is accepted.
+
+MClimate's own "Short periodic uplink" example in the TTN device repository
+(vendor/mclimate/ht-sensor-codec.yaml: 01 0288 80 AB -> 24.8 °C, 50 %, ~3 V) is the same
+keep-alive without the 2 thermistor bytes; such a 5-byte packet decodes without the
+thermistor fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from decoders import bits
 from decoders.errors import PayloadLengthError, ReservedValueError
@@ -23,6 +29,7 @@ from decoders.model import Decoded, DecoderSpec, Reading
 
 KEEP_ALIVE = 0x01
 LENGTH = 7
+SHORT_LENGTH = 5  # keep-alive without the thermistor word
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the layout ignores the port
@@ -31,28 +38,25 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the layout
         raise PayloadLengthError(expected=LENGTH, got=0)
     if payload[0] != KEEP_ALIVE:
         raise ReservedValueError(f"packet type 0x{payload[0]:02X} is not a keep-alive (0x01)")
-    if len(payload) != LENGTH:
-        raise PayloadLengthError(expected=LENGTH, got=len(payload))
+    if len(payload) not in (LENGTH, SHORT_LENGTH):
+        raise PayloadLengthError(expected=f"{LENGTH} or {SHORT_LENGTH}", got=len(payload))
     temperature = (bits.u16be(payload, 1) - 400) / 10
     humidity = round(payload[3] * 100 / 256, 2)
     battery_v = (payload[4] * 8 + 1600) / 1000
-    connected = not payload[5] & 0x04
-    external = (bits.u16be(payload, 5) & 0x03FF) / 10
     readings = [
         Reading("air_temperature", temperature),
         Reading("relative_humidity", humidity),
         Reading("battery_voltage", battery_v),
     ]
-    return Decoded(
-        fields={
-            "sensorTemperature": temperature,
-            "relativeHumidity": humidity,
-            "batteryVoltage": battery_v,
-            "thermistorProperlyConnected": connected,
-            "extThermistorTemperature": external,
-        },
-        readings=tuple(readings),
-    )
+    fields: dict[str, Any] = {
+        "sensorTemperature": temperature,
+        "relativeHumidity": humidity,
+        "batteryVoltage": battery_v,
+    }
+    if len(payload) == LENGTH:
+        fields["thermistorProperlyConnected"] = not payload[5] & 0x04
+        fields["extThermistorTemperature"] = (bits.u16be(payload, 5) & 0x03FF) / 10
+    return Decoded(fields=fields, readings=tuple(readings))
 
 
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
