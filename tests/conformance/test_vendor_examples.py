@@ -460,8 +460,9 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
             )
         },
         "batteryLifetime": NotOurs(
-            "akenza's lifetime estimate from the battery byte; the rule is not in the GWF "
-            "description we have, so the byte stays raw in `battery`"
+            "akenza reads the battery byte's five lifetime bits in reverse order (0xE8 -> 23 "
+            "semesters, 138 months); GWF's own codec reads bits 7-3 (29 semesters), which "
+            "`battery_lifetime_months` follows"
         ),
     },
     "adeunis/pulse-4": {

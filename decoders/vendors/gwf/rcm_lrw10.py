@@ -11,7 +11,13 @@ The standard uplink is 18 bytes, multi-byte values little-endian (wireless M-Bus
 
 M-Bus status byte: bits 0-1 application error (0 none, 1 busy, 2 any error, 3 abnormal),
 bit 2 power low, bit 3 permanent error, bit 4 temporary error, bits 5-7 manufacturer
-specific (command errors). The additional-function and battery bytes are kept raw.
+specific (command errors). The additional-function byte is kept raw.
+
+Battery byte (last byte), as GWF's own codec in the TTN device repository reads it
+(vendor/gwf/rcm-lrw10.js; no GWF prose description of this byte was found): bits 7-3 =
+remaining battery lifetime in semesters, bit 2 = LoRa link error; the raw byte is kept too.
+`battery_lifetime_months` is the semesters x 6. akenza's library reads the same five bits in
+reverse order (0xE8 gives 23 semesters, 138 months, where GWF's rule gives 29 and 174).
 """
 
 from __future__ import annotations
@@ -61,6 +67,9 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the layout
         "volume": volume_m3,
         "additional_functions": payload[16],
         "battery": payload[17],
+        "battery_lifetime_semesters": payload[17] >> 3,
+        "battery_lifetime_months": (payload[17] >> 3) * 6,
+        "link_error": bool(payload[17] & 0x04),
     }
     return Decoded(fields=fields, readings=(Reading("water_volume", volume_m3),))
 

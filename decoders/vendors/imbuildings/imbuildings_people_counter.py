@@ -10,6 +10,11 @@ variant 0x06 (imbuildings.com support documentation). 23 bytes, big-endian:
     | total counter A (2) | total counter B (2)  -- running totals
     | payload counter (1)
 
+IMBuildings' own TTN codec (vendor/imbuildings/imbuildings.js, "port based decoding")
+adds a short form: on fPort 26 the device omits the metadata (payload type, variant and
+device id), and the 13 bytes from device status to payload counter follow directly. The
+battery level is not computed: IMBuildings documents only the voltage.
+
 Device status and sensor status are bit fields (e.g. 0x08 battery not full, 0x20 the
 receiver's battery is low); they are kept as numbers. Counter A and counter B are the two
 directions; readings carry A on channel 0 and B on channel 1.
@@ -18,6 +23,7 @@ directions; readings carry A on channel 0 and B on channel 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from decoders import bits
 from decoders.errors import PayloadLengthError, ReservedValueError
@@ -27,35 +33,45 @@ PAYLOAD_TYPE = 0x02
 VARIANT = 0x06
 LENGTH = 23
 PORT = 1
+SHORT_PORT = 26  # type 0x02 variant 0x06 without metadata
+SHORT_LENGTH = 13
 
 
-def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the layout ignores the port
-    """Decode one people-counter uplink (type 0x02, variant 0x06)."""
-    if len(payload) < 2:
-        raise PayloadLengthError(expected=LENGTH, got=len(payload))
-    if (payload[0], payload[1]) != (PAYLOAD_TYPE, VARIANT):
-        raise ReservedValueError(
-            f"payload type 0x{payload[0]:02X} variant 0x{payload[1]:02X} is not 0x02/0x06"
+def decode(payload: bytes, f_port: int) -> Decoded:
+    """Decode one people-counter uplink (type 0x02, variant 0x06; short form on fPort 26)."""
+    fields: dict[str, Any] = {}
+    if f_port == SHORT_PORT:
+        if len(payload) != SHORT_LENGTH:
+            raise PayloadLengthError(expected=SHORT_LENGTH, got=len(payload))
+        fields.update(payload_type=PAYLOAD_TYPE, payload_variant=VARIANT)
+    else:
+        if len(payload) < 2:
+            raise PayloadLengthError(expected=LENGTH, got=len(payload))
+        if (payload[0], payload[1]) != (PAYLOAD_TYPE, VARIANT):
+            raise ReservedValueError(
+                f"payload type 0x{payload[0]:02X} variant 0x{payload[1]:02X} is not 0x02/0x06"
+            )
+        if len(payload) != LENGTH:
+            raise PayloadLengthError(expected=LENGTH, got=len(payload))
+        fields.update(
+            payload_type=payload[0], payload_variant=payload[1], device_id=payload[2:10].hex()
         )
-    if len(payload) != LENGTH:
-        raise PayloadLengthError(expected=LENGTH, got=len(payload))
-    battery_v = bits.u16be(payload, 11) / 100
-    counter_a = bits.u16be(payload, 13)
-    counter_b = bits.u16be(payload, 15)
+    tail = payload[-SHORT_LENGTH:]
+    battery_v = bits.u16be(tail, 1) / 100
+    counter_a = bits.u16be(tail, 3)
+    counter_b = bits.u16be(tail, 5)
+    fields.update(
+        device_status=tail[0],
+        battery_voltage=battery_v,
+        counter_a=counter_a,
+        counter_b=counter_b,
+        sensor_status=tail[7],
+        total_counter_a=bits.u16be(tail, 8),
+        total_counter_b=bits.u16be(tail, 10),
+        payload_counter=tail[12],
+    )
     return Decoded(
-        fields={
-            "payload_type": payload[0],
-            "payload_variant": payload[1],
-            "device_id": payload[2:10].hex(),
-            "device_status": payload[10],
-            "battery_voltage": battery_v,
-            "counter_a": counter_a,
-            "counter_b": counter_b,
-            "sensor_status": payload[17],
-            "total_counter_a": bits.u16be(payload, 18),
-            "total_counter_b": bits.u16be(payload, 20),
-            "payload_counter": payload[22],
-        },
+        fields=fields,
         readings=(
             Reading("battery_voltage", battery_v),
             Reading("people_count", float(counter_a)),
