@@ -137,7 +137,6 @@ def _settings(
         mqtt_topics=[topic],
         batch_size=batch,
         batch_max_wait_s=0.2,
-        mqtt_receive_maximum=min(65535, batch * 4),
     )
 
 

@@ -64,7 +64,7 @@ class Ingestor:
                 client_id=settings.mqtt_client_id,
                 topics=tuple(settings.subscriptions()),
                 protocol=settings.mqtt_protocol,
-                receive_maximum=settings.mqtt_receive_maximum,
+                receive_maximum=settings.receive_maximum(),
                 session_expiry_s=settings.mqtt_session_expiry_s,
             ),
             self._receive,

@@ -25,7 +25,9 @@ class IngestSettings(BaseSettings):
     )
     mqtt_client_id: str = "smartregion-ingest"  # stable: the persistent session hangs on it
     mqtt_protocol: Literal["5", "3.1.1"] = "5"
-    mqtt_receive_maximum: int = Field(2000, ge=1, le=65535)  # unacked messages in flight
+    # unacknowledged messages the broker may send (MQTT 5); unset = room for every batch in
+    # flight plus the one being collected, see `receive_maximum()`
+    mqtt_receive_maximum: int | None = Field(None, ge=1, le=65535)
     mqtt_session_expiry_s: int = Field(7 * 24 * 3600, ge=0)
     mqtt_share_group: str | None = None  # "$share/<group>/<filter>" to scale out
     batch_size: int = Field(1000, ge=1, le=50_000)
@@ -66,6 +68,17 @@ class IngestSettings(BaseSettings):
             if len(parts) > 1 and parts[0] == "v3" and parts[1] not in ("+", "#"):
                 apps.append(parts[1])  # "app@tenant" is the id the API wants, minus the tenant
         return [a.split("@")[0] for a in dict.fromkeys(apps)]
+
+    def receive_maximum(self) -> int:
+        """How many unacknowledged messages the broker may send us.
+
+        Acknowledgement waits for the commit, so with less room than the batches being
+        written plus the one being collected the broker stops sending while a batch
+        commits, and parsing stalls until the commit returns.
+        """
+        if self.mqtt_receive_maximum is not None:
+            return self.mqtt_receive_maximum
+        return min(65535, self.batch_size * (self.batches_in_flight + 1))
 
     def subscriptions(self) -> list[str]:
         if not self.mqtt_share_group:

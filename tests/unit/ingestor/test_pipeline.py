@@ -197,6 +197,19 @@ def test_settings_read_the_documented_environment(monkeypatch: pytest.MonkeyPatc
     assert IngestSettings().subscriptions()[0] == "$share/ingestors/v3/+/devices/+/up"  # type: ignore[call-arg]
 
 
+def test_receive_maximum_leaves_room_for_every_batch_in_flight_and_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SMARTREGION_DATABASE_URL", "postgresql:///x")
+    monkeypatch.setenv("SMARTREGION_BATCH_SIZE", "2000")
+    monkeypatch.setenv("SMARTREGION_BATCHES_IN_FLIGHT", "2")
+    assert IngestSettings().receive_maximum() == 6000  # type: ignore[call-arg]
+    monkeypatch.setenv("SMARTREGION_BATCH_SIZE", "50000")
+    assert IngestSettings().receive_maximum() == 65535  # type: ignore[call-arg]  # MQTT's cap
+    monkeypatch.setenv("SMARTREGION_MQTT_RECEIVE_MAXIMUM", "500")
+    assert IngestSettings().receive_maximum() == 500  # type: ignore[call-arg]  # as configured
+
+
 def test_settings_refuse_a_non_mqtt_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMARTREGION_DATABASE_URL", "postgresql://db/x")
     monkeypatch.setenv("SMARTREGION_MQTT_URL", "http://broker")
