@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.milesight_iot import protocol
 from decoders.vendors.milesight_iot.protocol import Channel
-from decoders.vendors.milesight_iot.vs133 import BASIC
 
 TABLE: protocol.Table = {
-    **BASIC,
+    **protocol.BASIC,
     (0x01, 0x75): protocol.BATTERY,
     (0x03, 0x67): protocol.TEMPERATURE,
     (0x04, 0x68): protocol.HUMIDITY,

@@ -3,7 +3,8 @@
 Source: Milesight "EM300 Series User Guide", section "Uplink Packets"
 (https://resource.milesight.com/milesight/iot/document/em300-series-user-guide-en.pdf): the
 channel format of `protocol.py` on fPort 85: 0x01 0x75 battery level (uint8, %), 0x03 0x67
-temperature (int16 LE / 10, °C), 0x04 0x68 humidity (uint8 / 2, %). The port carries no
+temperature (int16 LE / 10, °C), 0x04 0x68 humidity (uint8 / 2, %), and the ff basic
+information sent on joining (5.1 "Basic Information", `protocol.BASIC`). The port carries no
 meaning (the shared akenza frame arrives on fPort 1), so any port is accepted.
 """
 
@@ -15,6 +16,7 @@ from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.milesight_iot import protocol
 
 TABLE: protocol.Table = {
+    **protocol.BASIC,
     (0x01, 0x75): protocol.BATTERY,
     (0x03, 0x67): protocol.TEMPERATURE,
     (0x04, 0x68): protocol.HUMIDITY,

@@ -4,8 +4,9 @@ Source: Milesight "EM500-CO2 User Guide", section "Uplink Packets"
 (https://resource.milesight.com/milesight/iot/document/em500-co2-user-guide-en.pdf): the
 channel format of `protocol.py` on fPort 85: 0x01 0x75 battery level (uint8, %), 0x03 0x67
 temperature (int16 LE / 10, °C), 0x04 0x68 humidity (uint8 / 2, %), 0x05 0x7D CO2
-(uint16 LE, ppm), 0x06 0x73 barometric pressure (uint16 LE / 10, hPa). Any port is
-accepted (the shared akenza frame arrives on fPort 1).
+(uint16 LE, ppm), 0x06 0x73 barometric pressure (uint16 LE / 10, hPa). The ff basic
+information sent on joining is read too (`protocol.BASIC`). Any port is accepted (the
+shared akenza frame arrives on fPort 1).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decoders.vendors.milesight_iot import protocol
 from decoders.vendors.milesight_iot.protocol import Channel
 
 TABLE: protocol.Table = {
+    **protocol.BASIC,
     (0x01, 0x75): protocol.BATTERY,
     (0x03, 0x67): protocol.TEMPERATURE,
     (0x04, 0x68): protocol.HUMIDITY,

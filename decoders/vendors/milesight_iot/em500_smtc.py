@@ -4,7 +4,8 @@ Source: Milesight "EM500-SMT/SMTC User Guide", section "Uplink Packets"
 (https://resource.milesight.com/milesight/iot/document/em500-smt-user-guide-en.pdf): the
 channel format of `protocol.py` on fPort 85: 0x01 0x75 battery level (uint8, %), 0x03 0x67
 soil temperature (int16 LE / 10, °C), 0x04 0x68 soil moisture (uint8 / 2, % volumetric),
-0x05 0x7F electrical conductivity (uint16 LE, µS/cm). Any port is accepted (the shared
+0x05 0x7F electrical conductivity (uint16 LE, µS/cm). The ff basic information
+sent on joining is read too (`protocol.BASIC`). Any port is accepted (the shared
 akenza frame arrives on fPort 1).
 """
 
@@ -17,6 +18,7 @@ from decoders.vendors.milesight_iot import protocol
 from decoders.vendors.milesight_iot.protocol import Channel
 
 TABLE: protocol.Table = {
+    **protocol.BASIC,
     (0x01, 0x75): protocol.BATTERY,
     (0x03, 0x67): Channel("temperature", 2, signed=True, divisor=10, quantity="soil_temperature"),
     (0x04, 0x68): Channel("moisture", 1, divisor=2, quantity="soil_moisture"),

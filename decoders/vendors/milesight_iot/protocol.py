@@ -13,6 +13,10 @@ and counter): its table entry is then a tuple of `Channel`s read one after the o
 optionally grouped under a field (`line_1: {total_in: ...}`) and with its own reading channel.
 A channel whose layout names its own fields (a dwell-time record names its region) uses
 `parse`.
+
+Every guide's "Basic Information" section also defines the ff channel the device sends on
+joining: ff 01 protocol version, ff 09 hardware version, ff 0a firmware version, ff 0b power
+on, ff 0f device class, ff 16 serial number (8 bytes); `BASIC` holds those rows.
 """
 
 from __future__ import annotations
@@ -59,6 +63,15 @@ HUMIDITY = Channel("humidity", 1, divisor=2, quantity="relative_humidity")
 
 Entry = Channel | tuple[Channel, ...]
 Table = Mapping[tuple[int, int], Entry]
+
+BASIC: Table = {
+    (0xFF, 0x01): Channel("protocol_version", 1),
+    (0xFF, 0x09): Channel("hardware_version", 2, hex=True),
+    (0xFF, 0x0A): Channel("firmware_version", 2, hex=True),
+    (0xFF, 0x0B): Channel("power_on", 1),
+    (0xFF, 0x0F): Channel("device_class", 1),
+    (0xFF, 0x16): Channel("sn", 8, hex=True),
+}
 
 
 def _parts(entry: Entry) -> tuple[Channel, ...]:

@@ -27,15 +27,6 @@ from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.milesight_iot import protocol
 from decoders.vendors.milesight_iot.protocol import Channel
 
-BASIC: protocol.Table = {
-    (0xFF, 0x01): Channel("protocol_version", 1),
-    (0xFF, 0x09): Channel("hardware_version", 2, hex=True),
-    (0xFF, 0x0A): Channel("firmware_version", 2, hex=True),
-    (0xFF, 0x0B): Channel("power_on", 1),
-    (0xFF, 0x0F): Channel("device_class", 1),
-    (0xFF, 0x16): Channel("sn", 8, hex=True),
-}
-
 
 def _line(n: int) -> protocol.Table:
     first = 0x03 + 3 * (n - 1)
@@ -59,7 +50,7 @@ def _dwell(data: bytes) -> Mapping[str, Any]:
 
 
 TABLE: protocol.Table = {
-    **BASIC,
+    **protocol.BASIC,
     **_line(1),
     **_line(2),
     **_line(3),
