@@ -18,6 +18,8 @@ parameter names in snake_case (e.g. "Battery voltage" -> `battery_voltage`).
 
 from __future__ import annotations
 
+import functools
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -132,6 +134,12 @@ BATTERY = Sensor((Parameter("battery_voltage", "V", divisor=1000, quantity="batt
 """The battery sensor, the last sensor of most models: x / 1000 V."""
 
 
+@functools.cache
+def _words(count: int) -> struct.Struct:
+    """Big-endian 16-bit words, `count` of them, read in one call (the ingest hot path)."""
+    return struct.Struct(f">{count}H")
+
+
 def decode(sensors: Sequence[Sensor], payload: bytes) -> Decoded:
     """Decode one Decentlab message against a model's sensor table.
 
@@ -157,16 +165,18 @@ def decode(sensors: Sequence[Sensor], payload: bytes) -> Decoded:
     for index, sensor in enumerate(sensors):
         if not flags & (1 << index):
             continue
-        words = [bits.u16be(payload, offset + 2 * i) for i in range(sensor.size)]
+        words = _words(sensor.size).unpack_from(payload, offset)
         offset += 2 * sensor.size
         for position, parameter in enumerate(sensor.parameters):
-            used = [words[i] for i in parameter.words or (position,)]
             if parameter.formula is not None:
+                used = [words[i] for i in parameter.words or (position,)]
+                first = used[0]
                 value = parameter.formula(used)
             else:
-                value = parameter.value(used[0])
+                first = words[parameter.words[0] if parameter.words else position]
+                value = parameter.value(first)
             fields[parameter.name] = value
-            if parameter.quantity is None or used[0] == parameter.missing:
+            if parameter.quantity is None or first == parameter.missing:
                 continue
             readings.append(
                 Reading(parameter.quantity, value * parameter.canonical_factor, parameter.channel)
