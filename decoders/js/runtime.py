@@ -18,7 +18,8 @@ What a codec sees
       looked up as globals first, then in ``module.exports``/``exports``.
     * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
       destructuring, template strings, BigInt). No timers, no ``require``, no I/O, no
-      ``Intl`` (TTN's engine has none either).
+      ``Intl`` (TTN's engine has none either). ``builtins.js`` adds the ES2022 methods goja has
+      and this QuickJS lacks (``at``, ``findLast``, ``findLastIndex``, ``Object.hasOwn``).
     * Local time is UTC, as on TTN, whatever the host's time zone: ``utc_date.js`` makes
       ``getHours()``, ``new Date(y, m, d)``, zone-less ``Date.parse`` and ``getTimezoneOffset()``
       UTC inside the codec's context only, and dates print the way goja prints them.
@@ -150,6 +151,7 @@ class _Engine:
         context.set_memory_limit(limits.memory_limit)
         context.set_time_limit(max(limits.time_limit_ms, LOAD_TIME_LIMIT_MS) / 1000)
         builtins = context.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")
+        context.eval(_js_source("builtins.js"))
         context.eval(_js_source("utc_date.js"))
         context.eval(_PRELUDE)
         context.eval(source)

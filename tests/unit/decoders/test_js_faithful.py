@@ -441,3 +441,43 @@ def test_date_stays_a_date_for_codecs_that_check_or_extend_it() -> None:
         "invalid": "Invalid Date",
         "at": "2024-01-01T07:00:00Z",
     }
+
+
+# -- ES2022 methods goja has ------------------------------------------------------------------
+def test_es2022_methods_that_goja_has_work_in_codecs() -> None:
+    # The QuickJS in the `quickjs` package predates ES2022; TTN's goja has these.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          var b = input.bytes, typed = new Uint8Array(b);
+          function small(x) { return x < 3; }
+          return { data: {
+            last: b.at(-1), first: b.at(0), beyond: b.at(9), before: b.at(-9),
+            text: 'abc'.at(-1), typed: typed.at(-2), fraction: b.at(1.7),
+            lastSmall: b.findLast(small), lastSmallAt: b.findLastIndex(small),
+            none: b.findLastIndex(function (x) { return x > 9; }),
+            typedLast: typed.findLast(function (x) { return x > 1; }),
+            own: Object.hasOwn({ a: 1 }, 'a'), inherited: Object.hasOwn({}, 'toString'),
+            hidden: Object.keys(Array.prototype).length
+          } };
+        }""",
+        1,
+        bytes([1, 2, 3, 4]),
+    )
+    assert result.errors == ()
+    assert result.fields == {
+        "last": 4,
+        "first": 1,
+        "beyond": None,
+        "before": None,
+        "text": "c",
+        "typed": 3,
+        "fraction": 2,
+        "lastSmall": 2,
+        "lastSmallAt": 1,
+        "none": -1,
+        "typedLast": 4,
+        "own": True,
+        "inherited": False,
+        "hidden": 0,
+    }
