@@ -173,14 +173,8 @@ class Consumer:
     def _take(self, topic: str, payload: bytes, qos: int, mid: int) -> None:
         if not self.accepting:
             return  # draining: left unacknowledged; the broker redelivers it later
+        # positional: this runs for every message (topic, payload, mid, qos, generation,
+        # arrived_at, arrived_monotonic)
         self.deliver(
-            Incoming(
-                topic=topic,
-                payload=payload,
-                mid=mid,
-                qos=qos,
-                generation=self.generation,
-                arrived_at=datetime.now(UTC),
-                arrived_monotonic=time.monotonic(),
-            )
+            Incoming(topic, payload, mid, qos, self.generation, datetime.now(UTC), time.monotonic())
         )

@@ -1,7 +1,7 @@
 """The writer's input types: plain rows, so storage never needs to know envelope formats.
 
-The rows made for every uplink (uplink, readings, receptions) are NamedTuples: on the
-ingest path a frozen dataclass's __init__ cost several times as much.
+The rows made for every uplink (uplink, readings, receptions, device sightings) are
+NamedTuples: on the ingest path a frozen dataclass's __init__ cost several times as much.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceSighting:
+class DeviceSighting(NamedTuple):
     """A device seen in a batch; registers it on first sight."""
 
     dev_eui: str
