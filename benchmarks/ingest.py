@@ -36,7 +36,7 @@ from pydantic import AnyUrl, SecretStr
 
 from cli.localstack import start_mosquitto
 from ingestor.pipeline import Incoming
-from ingestor.service import run
+from ingestor.service import run, tune_gc
 from ingestor.settings import IngestSettings
 from netserver import render
 from simulator.fleet import build_fleet
@@ -291,6 +291,7 @@ def run_bench(plan: Plan) -> dict[str, Any]:
             stop.set()
             await task
 
+        tune_gc()  # as `smartregion ingest` does for its process
         asyncio.run(live_run())
         if publisher is not None:
             publisher.wait(timeout=300)

@@ -120,7 +120,7 @@ def ingest() -> None:
     """Consume uplinks from MQTT into TimescaleDB until SIGTERM, then drain."""
     from pydantic import ValidationError
 
-    from ingestor.service import run
+    from ingestor.service import run, tune_gc
     from ingestor.settings import IngestSettings
 
     try:
@@ -131,6 +131,7 @@ def ingest() -> None:
         from ingestor.workers import supervise
 
         raise typer.Exit(supervise(settings))
+    tune_gc()  # a process-wide choice, so made here and not by the library
     asyncio.run(run(settings))
 
 

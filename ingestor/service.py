@@ -278,7 +278,8 @@ def tune_gc() -> None:
     heap (modules, pydantic schemas, the device cache), which cost about a quarter of the
     ingestor's CPU. What is alive at start-up is frozen out of collection and gen 0 runs
     every 50 000 allocations instead. Reference counting still frees almost everything;
-    the collector is only for cycles, which the hot path does not make.
+    the collector is only for cycles, which the hot path does not make. It changes the
+    whole process, so the `ingest` command calls it, not `run`.
     """
     gc.collect()
     gc.freeze()
@@ -297,7 +298,6 @@ async def run(
     batch with its commit time (benchmarks measure latency with it).
     """
     stop = stop or asyncio.Event()
-    tune_gc()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
