@@ -481,3 +481,35 @@ def test_es2022_methods_that_goja_has_work_in_codecs() -> None:
         "inherited": False,
         "hidden": 0,
     }
+
+
+def test_radix_strings_of_fractions_and_big_numbers_are_written_as_goja_writes_them() -> None:
+    # This QuickJS writes (255.5).toString(16) as "255.5" and 2**60 in base 10; goja (a port
+    # of V8's DoubleToRadixCString) writes "ff.8" and "1000000000000000". Expected values are
+    # V8's.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          var half = (input.bytes[0] << 8 | input.bytes[1]) / 2;
+          return { data: {
+            hexHalf: half.toString(16), binHalf: (-half).toString(2),
+            tenth: (0.1).toString(16), third: (1 / 3).toString(36),
+            big: Math.pow(2, 60).toString(16), huge: (1e21).toString(16),
+            tiny: (2.5e-10).toString(8), whole: (255).toString(16), decimal: half.toString()
+          } };
+        }""",
+        1,
+        b"\x01\xff",
+    )
+    assert result.errors == ()
+    assert result.fields == {
+        "hexHalf": "ff.8",
+        "binHalf": "-11111111.1",
+        "tenth": "0.1999999999999a",
+        "third": "0.c",
+        "big": "1000000000000000",
+        "huge": "3635c9adc5dea00000",
+        "tiny": "0.0000000000211340575011553225",
+        "whole": "ff",
+        "decimal": "255.5",
+    }
