@@ -13,9 +13,11 @@ What a codec sees
       v3 ``Decode(fPort, bytes, variables)``; both return the data object itself.
     * ``normalizeUplink({data})`` when the codec has one (TTN's normalized payload).
     * A ``console`` whose methods do nothing (codecs log freely; the output is not ours to
-      keep), and ``module = {exports: {}}``, ``exports = module.exports`` (global properties,
-      so a codec may declare its own), so codecs written for Node load; entry points are
-      looked up as globals first, then in ``module.exports``/``exports``.
+      keep). Like TTN, no ``module``/``exports``/``require``: a codec's "am I in Node?" branch
+      (``typeof module !== 'undefined' && ...``) is skipped as it is on TTN. Only a codec that
+      cannot load or has no entry point without them gets ``module = {exports: {}}`` and
+      ``exports = module.exports`` (global properties, so it may declare its own), and its
+      entry points are then looked up in ``module.exports``/``exports`` too.
     * Everything QuickJS implements: ES2020 (classes, arrow functions, ``?.``, ``??``,
       destructuring, template strings, BigInt). No timers, no ``require``, no I/O, no
       ``Intl`` (TTN's engine has none either). ``builtins.js`` adds the ES2022 methods goja has
@@ -86,16 +88,19 @@ LOAD_RETRY_EVERY = 100
 CACHE_SIZE = 64
 """How many codecs `decode_js` keeps loaded (least recently used are dropped)."""
 
-_PRELUDE = """
-// Properties of the global object, not `var`s: a codec may still declare its own
-// `const console` or `let exports` without a redeclaration error.
-globalThis.module = { exports: {} };
-globalThis.exports = globalThis.module.exports;
+_CONSOLE = """
+// A property of the global object, not a `var`: a codec may still declare its own `console`.
 globalThis.console = (function () {
   function ignore() {}
   return { log: ignore, info: ignore, warn: ignore, error: ignore, debug: ignore,
            trace: ignore, dir: ignore, table: ignore };
 })();
+"""
+_COMMONJS = """
+// Properties of the global object, not `var`s: a codec may still declare its own
+// `let exports` without a redeclaration error.
+globalThis.module = { exports: {} };
+globalThis.exports = globalThis.module.exports;
 """
 _MAX_LEXICALS = 500
 _LEXICAL = re.compile(r"(?<![\w$.])(let|const|class)\s+([A-Za-z_$][\w$]*)")
@@ -146,14 +151,16 @@ class _Limits:
 class _Engine:
     """One context with one codec loaded. Used only by the thread that built it."""
 
-    def __init__(self, source: str, limits: _Limits) -> None:
+    def __init__(self, source: str, limits: _Limits, *, commonjs: bool) -> None:
         self.context = context = quickjs.Context()
         context.set_memory_limit(limits.memory_limit)
         context.set_time_limit(max(limits.time_limit_ms, LOAD_TIME_LIMIT_MS) / 1000)
         builtins = context.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")
         context.eval(_js_source("builtins.js"))
         context.eval(_js_source("utc_date.js"))
-        context.eval(_PRELUDE)
+        context.eval(_CONSOLE)
+        if commonjs:
+            context.eval(_COMMONJS)
         context.eval(source)
         names = _lexical_names(source)
         readers = context.eval(
@@ -228,6 +235,7 @@ class JsCodec:
         self._local = threading.local()
         self._stats = _Stats()
         self.load_error: str | None = None
+        self._commonjs = False
         self._engine()  # compile now, so a broken codec is reported where it is loaded
 
     @classmethod
@@ -265,7 +273,7 @@ class JsCodec:
         if engine is not None:
             return engine
         try:
-            engine = _Engine(self.source, self.limits)
+            engine = self._load()
         except CodecLoadError as exc:
             self.load_error = str(exc)
             return None
@@ -284,6 +292,24 @@ class JsCodec:
             self._stats.loads += 1
         self._local.engine = engine
         return engine
+
+    def _load(self) -> _Engine:
+        """A context as TTN's: CommonJS globals only for a codec that needs them to load."""
+        if self._commonjs:
+            return _Engine(self.source, self.limits, commonjs=True)
+        try:
+            return _Engine(self.source, self.limits, commonjs=False)
+        except (CodecLoadError, quickjs.JSException) as first:
+            if isinstance(first, quickjs.JSException) and not self.limits.explain(
+                first, None, ""
+            ).startswith("codec threw"):
+                raise  # a limit, not a missing `module`
+            try:
+                engine = _Engine(self.source, self.limits, commonjs=True)
+            except (CodecLoadError, quickjs.JSException):
+                raise first from None
+            self._commonjs = True
+            return engine
 
     def _discard(self) -> None:
         self._local.engine = None

@@ -513,3 +513,31 @@ def test_radix_strings_of_fractions_and_big_numbers_are_written_as_goja_writes_t
         "whole": "ff",
         "decimal": "255.5",
     }
+
+
+# -- no Node globals unless a codec needs them ------------------------------------------------
+def test_a_codecs_node_only_branch_is_skipped_as_on_ttn() -> None:
+    # TTN defines no `module` or `require`, so vendor self-tests guarded by them never run;
+    # defining `module` for every codec would run this one and fail on `require`.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          return { data: { level: input.bytes[0], node: typeof module !== 'undefined' } };
+        }
+        if (typeof module !== 'undefined' && require.main === module) {
+          console.log(decodeUplink({ bytes: [1], fPort: 1 }));
+        }""",
+        1,
+        b"\x07",
+    )
+    assert result.errors == ()
+    assert result.fields == {"level": 7, "node": False}
+
+
+def test_a_codec_that_only_exports_still_gets_commonjs_globals() -> None:
+    codec = JsCodec(
+        "module.exports.decodeUplink = function (input) { return { data: { n: input.fPort } }; };"
+    )
+    assert codec.decode(3, b"").fields == {"n": 3}
+    assert codec.decode(4, b"").fields == {"n": 4}
+    assert codec.loads == 1
