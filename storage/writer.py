@@ -197,33 +197,43 @@ async def _write_children(
     # Usually every uplink of the batch was new (as many keys came back as were sent, so
     # no two shared one); only otherwise is each checked, the first of a key winning.
     pending = None if new is None or len(new) == len(batch.uplinks) else set(new)
+    # This loop runs for every row of the batch: rows are unpacked rather than read by
+    # attribute, and appends and lookups are bound once.
+    add_direct, add_own_time, add_rx = direct.append, own_time.append, rx_rows.append
+    latest_of, gateway_of = latest.get, gateways.get
     for u in batch.uplinks:
         device_id = devices[u.dev_eui].id
+        received_at = u.received_at
         if pending is not None:
-            key = (device_id, u.received_at)
+            key = (device_id, received_at)
             if key not in pending:
                 continue  # a duplicate, in this batch or from before
             pending.discard(key)
         seen: set[tuple[int, int, datetime]] = set()
-        for r in u.readings:
-            qid = quantity_ids[r.quantity]
-            if (qid, r.channel, r.time) in seen:
+        for quantity, value, at, channel, flagged in u.readings:
+            qid = quantity_ids[quantity]
+            series_at = (qid, channel, at)
+            if series_at in seen:
                 continue  # a decoder reporting one series twice at one instant: keep the first
-            seen.add((qid, r.channel, r.time))
-            row = (r.time, device_id, qid, r.channel, r.value, r.flagged)
-            (direct if r.time == u.received_at else own_time).append(row)
-            series = (device_id, qid, r.channel)
-            known = latest.get(series)
-            if known is None or r.time >= known[0]:
-                latest[series] = (r.time, r.value, r.flagged)
-        heard: set[int] = set()
-        for rx in u.receptions:
-            gid = gateways.get((rx.gateway_eui, rx.gateway_network_id))
-            if gid is None or gid in heard:
-                continue  # one row per gateway; the best reception comes first
-            heard.add(gid)
-            rx_rows.append((u.received_at, device_id, gid, rx.rssi, rx.snr, u.frequency_hz,
-                            u.data_rate, u.spreading_factor))  # fmt: skip
+            seen.add(series_at)
+            row = (at, device_id, qid, channel, value, flagged)
+            if at == received_at:
+                add_direct(row)
+            else:
+                add_own_time(row)
+            series = (device_id, qid, channel)
+            known = latest_of(series)
+            if known is None or at >= known[0]:
+                latest[series] = (at, value, flagged)
+        if u.receptions:
+            heard: set[int] = set()
+            radio = (u.frequency_hz, u.data_rate, u.spreading_factor)
+            for eui, network_id, rssi, snr, _lat, _lon, _alt in u.receptions:
+                gid = gateway_of((eui, network_id))
+                if gid is None or gid in heard:
+                    continue  # one row per gateway; the best reception comes first
+                heard.add(gid)
+                add_rx((received_at, device_id, gid, rssi, snr, *radio))
     async with conn.cursor() as cur:
         if direct:
             async with cur.copy(
