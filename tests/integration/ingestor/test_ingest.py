@@ -268,6 +268,33 @@ async def test_ttn_version_ids_choose_the_decoder(
     assert fields == json.loads(json.dumps(dict(expected.fields)))
 
 
+async def test_mqtt_311_sessions_deliver_and_acknowledge_like_mqtt_5(
+    database_url: str, broker: Broker, db: psycopg.Connection
+) -> None:
+    """The Things Stack's MQTT server speaks 3.1.1: no properties, persistent session by
+    clean_session=false. A restart under the same client id must not redeliver what was
+    acknowledged, and what arrived while it was away must arrive once."""
+    eui = random_eui()
+    client_id = f"test-311-{uuid.uuid4().hex[:6]}"
+    start = datetime.now(UTC)
+
+    def message(n: int) -> tuple[str, bytes]:
+        up = uplink(eui, b"\x00", f_port=3, f_cnt=n)._replace(
+            received_at=start + timedelta(seconds=n)
+        )
+        return render(up, "ttn-v3")
+
+    first = [message(n) for n in range(20)]
+    async with running_ingestor(database_url, broker.url, client_id, mqtt_protocol="3.1.1"):
+        await apublish(broker.url, first)
+        await wait_for(lambda: uplink_count(db, eui) == 20, what="20 uplinks over MQTT 3.1.1")
+    later = [message(n) for n in range(20, 30)]
+    await apublish(broker.url, later)  # queued for the offline 3.1.1 session
+    async with running_ingestor(database_url, broker.url, client_id, mqtt_protocol="3.1.1") as task:
+        await wait_for(lambda: uplink_count(db, eui) == 30, what="the queued uplinks")
+    assert task.result().get("uplink_duplicate", 0) == 0  # nothing acknowledged came back
+
+
 async def test_registry_type_decodes_chirpstack_protobuf_uplinks(
     database_url: str, broker: Broker, db: psycopg.Connection
 ) -> None:
