@@ -211,7 +211,9 @@
         if (normalizeUplink && result && typeof result === 'object' && result.data &&
             !(result.errors && result.errors.length)) {
           try {
-            out.normalized = toJson(normalizeUplink({ data: parse(out.result).data }));
+            // The very object decodeUplink returned, as TTN's wrapper passes it: undefined
+            // members stay undefined and Dates stay Dates for the normalizer.
+            out.normalized = toJson(normalizeUplink({ data: result.data }));
           } catch (e) {
             if (e === null || isLimit(e)) throw e;
             out.normalizeError = describe(e);

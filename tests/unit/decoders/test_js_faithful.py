@@ -541,3 +541,27 @@ def test_a_codec_that_only_exports_still_gets_commonjs_globals() -> None:
     assert codec.decode(3, b"").fields == {"n": 3}
     assert codec.decode(4, b"").fields == {"n": 4}
     assert codec.loads == 1
+
+
+def test_normalize_uplink_gets_the_object_decode_uplink_returned() -> None:
+    # TTN passes decodeUplink's own data to normalizeUplink: an absent reading is still
+    # undefined there (not null) and a Date is still a Date.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          return { data: { temperature: input.bytes[0] ? input.bytes[0] / 10 : undefined,
+                           humidity: input.bytes[1], at: new Date(Date.UTC(2024, 0, 2)) } };
+        }
+        function normalizeUplink(input) {
+          var air = {};
+          if (input.data.temperature !== undefined) air.temperature = input.data.temperature;
+          if (input.data.at instanceof Date) air.relativeHumidity = input.data.humidity;
+          return { data: { air: air } };
+        }""",
+        1,
+        b"\x00\x2a",
+    )
+    assert result.errors == ()
+    assert result.fields == {"temperature": None, "humidity": 42, "at": "2024-01-02T00:00:00Z"}
+    assert result.warnings == ()
+    assert [(r.quantity, r.value) for r in result.readings] == [("relative_humidity", 42.0)]
