@@ -8,6 +8,7 @@ database) <- vendor payloads in TTN v3 and ChirpStack v4 envelopes; then
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import os
@@ -113,6 +114,18 @@ def start_ingest(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]
         assert time.monotonic() < deadline, "ingestor did not subscribe: " + log_path.read_text()
         time.sleep(0.1)
     return proc
+
+
+@contextlib.contextmanager
+def ingest_process(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`smartregion ingest`, killed on the way out if a failed assertion left it running."""
+    proc = start_ingest(env, log_path)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
@@ -223,53 +236,54 @@ def test_vendor_payloads_come_out_of_the_api(
 
     # 2. the ingestor runs as the operator runs it, and vendor payloads arrive
     ingest_log = tmp_path / "ingest.log"
-    ingest = start_ingest(env, ingest_log)
-    app = f"farm-{suffix.lower()}"
-    messages = [
-        ttn_uplink(lse01_eui, app, 2, LSE01_HEX, 7, brand_id="dragino", model_id="lse01"),
-        (f"v3/{app}@ttn/devices/broken/up", b'{"end_device_ids": {"dev_eui": "A840'),
-        chirpstack_uplink(cs_eui, 2, LSE01_HEX, 3),
-        ttn_uplink(lpp_eui, app, 1, LPP_HEX, 1),
-    ]
-    publish(broker.url, messages)
-    headers = {"Authorization": f"Bearer {admin_key}"}
+    with ingest_process(env, ingest_log) as ingest:
+        app = f"farm-{suffix.lower()}"
+        messages = [
+            ttn_uplink(lse01_eui, app, 2, LSE01_HEX, 7, brand_id="dragino", model_id="lse01"),
+            (f"v3/{app}@ttn/devices/broken/up", b'{"end_device_ids": {"dev_eui": "A840'),
+            chirpstack_uplink(cs_eui, 2, LSE01_HEX, 3),
+            ttn_uplink(lpp_eui, app, 1, LPP_HEX, 1),
+        ]
+        publish(broker.url, messages)
+        headers = {"Authorization": f"Bearer {admin_key}"}
 
-    def has_readings(eui: str) -> bool:
-        r = httpx.get(f"{api_url}/v1/devices/{eui}/latest", headers=headers, timeout=5)
-        return r.status_code == 200 and bool(r.json()["readings"])
+        def has_readings(eui: str) -> bool:
+            r = httpx.get(f"{api_url}/v1/devices/{eui}/latest", headers=headers, timeout=5)
+            return r.status_code == 200 and bool(r.json()["readings"])
 
-    for eui in (lse01_eui, cs_eui, lpp_eui):
-        wait_until(functools.partial(has_readings, eui), what=f"readings of {eui}")
+        for eui in (lse01_eui, cs_eui, lpp_eui):
+            wait_until(functools.partial(has_readings, eui), what=f"readings of {eui}")
 
-    # 3. the API answers with the vendor's values, for both network servers
-    for eui in (lse01_eui, cs_eui):
-        latest = httpx.get(f"{api_url}/v1/devices/{eui.lower()}/latest", headers=headers).json()
-        assert latest["dev_eui"] == eui
-        got = {r["quantity"]: r["value"] for r in latest["readings"]}
-        # beside the vendor's values, the platform's estimate from the documented cell
-        assert got.pop(battery.QUANTITY) == battery.estimate(LSE01_PACK, 2.885)
-        assert got == pytest.approx(LSE01_READINGS)
-        assert {r["unit"] for r in latest["readings"]} >= {"V", "%", "Cel"}
-        assert latest["fields"]["conduct_SOIL"] == 200
-        assert latest["time"] is not None
+        # 3. the API answers with the vendor's values, for both network servers
+        for eui in (lse01_eui, cs_eui):
+            latest = httpx.get(f"{api_url}/v1/devices/{eui.lower()}/latest", headers=headers).json()
+            assert latest["dev_eui"] == eui
+            got = {r["quantity"]: r["value"] for r in latest["readings"]}
+            # beside the vendor's values, the platform's estimate from the documented cell
+            assert got.pop(battery.QUANTITY) == battery.estimate(LSE01_PACK, 2.885)
+            assert got == pytest.approx(LSE01_READINGS)
+            assert {r["unit"] for r in latest["readings"]} >= {"V", "%", "Cel"}
+            assert latest["fields"]["conduct_SOIL"] == 200
+            assert latest["time"] is not None
 
-    lpp = httpx.get(f"{api_url}/v1/devices/{lpp_eui}/latest").json()  # open data: no key needed
-    temps = {
-        r.get("channel"): r["value"] for r in lpp["readings"] if r["quantity"] == "air_temperature"
-    }
-    assert temps == {3: pytest.approx(27.2), 5: pytest.approx(25.5)}
+        lpp = httpx.get(f"{api_url}/v1/devices/{lpp_eui}/latest").json()  # open data: no key needed
+        temps = {
+            r.get("channel"): r["value"]
+            for r in lpp["readings"]
+            if r["quantity"] == "air_temperature"
+        }
+        assert temps == {3: pytest.approx(27.2), 5: pytest.approx(25.5)}
 
-    # 4. private devices stay private; the malformed message is a dead letter; ingestion went on
-    assert httpx.get(f"{api_url}/v1/devices/{cs_eui}/latest").status_code == 404
-    reason = scalar(
-        db, "SELECT reason FROM dead_letters WHERE topic = %s", (f"v3/{app}@ttn/devices/broken/up",)
-    )
-    assert reason and "JSON" in reason
+        # 4. private devices stay private; the malformed message is a dead letter; ingestion went on
+        assert httpx.get(f"{api_url}/v1/devices/{cs_eui}/latest").status_code == 404
+        broken_topic = f"v3/{app}@ttn/devices/broken/up"
+        reason = scalar(db, "SELECT reason FROM dead_letters WHERE topic = %s", (broken_topic,))
+        assert reason and "JSON" in reason
 
-    # 5. SIGTERM drains and exits cleanly
-    ingest.send_signal(signal.SIGTERM)
-    assert ingest.wait(timeout=30) == 0, ingest_log.read_text()
-    assert "drained" in ingest_log.read_text()
+        # 5. SIGTERM drains and exits cleanly
+        ingest.send_signal(signal.SIGTERM)
+        assert ingest.wait(timeout=30) == 0, ingest_log.read_text()
+        assert "drained" in ingest_log.read_text()
 
 
 def test_simulator_fleet_through_the_ingestor(
