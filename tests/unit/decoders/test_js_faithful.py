@@ -565,3 +565,24 @@ def test_normalize_uplink_gets_the_object_decode_uplink_returned() -> None:
     assert result.fields == {"temperature": None, "humidity": 42, "at": "2024-01-02T00:00:00Z"}
     assert result.warnings == ()
     assert [(r.quantity, r.value) for r in result.readings] == [("relative_humidity", 42.0)]
+
+
+def test_cube_roots_are_exact_for_cubes() -> None:
+    # This QuickJS computes Math.cbrt as pow(x, 1/3): 27 gives 3.0000000000000004. goja (Go's
+    # math.Cbrt) and V8 give 3; a codec deriving a size from a volume would differ.
+    result = decode_js(
+        """
+        function decodeUplink(input) {
+          return { data: { roots: [27, -8, 0.125, 1e30, 2, input.bytes[0]].map(Math.cbrt),
+                           negativeZero: Object.is(Math.cbrt(-0), -0),
+                           nan: isNaN(Math.cbrt('x')) } };
+        }""",
+        1,
+        bytes([216]),
+    )
+    assert result.errors == ()
+    assert result.fields == {
+        "roots": [3, -2, 0.5, 1e10, 1.2599210498948732, 6],
+        "negativeZero": True,
+        "nan": True,
+    }
