@@ -249,10 +249,11 @@ class JsCodec:
         time_limit_ms: int = DEFAULT_TIME_LIMIT_MS,
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ) -> JsCodec:
-        """Load a codec file (UTF-8). OSError propagates: a missing file is the caller's bug."""
+        """Load a codec file (see `_codec_text`). OSError propagates: a missing file is the
+        caller's bug."""
         file = Path(path)
         return cls(
-            file.read_text(encoding="utf-8"),
+            _codec_text(file),
             name=str(file),
             time_limit_ms=time_limit_ms,
             memory_limit=memory_limit,
@@ -412,6 +413,14 @@ _files: dict[Path, tuple[int, int, str]] = {}
 _files_lock = threading.Lock()
 
 
+def _codec_text(path: Path) -> str:
+    """UTF-8, with bytes that are not UTF-8 read as U+FFFD, as TTN's engine reads them.
+
+    Some vendor files carry a Latin-1 degree sign, mostly in comments; TTN loads them.
+    """
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
 def _read_codec(path: Path) -> str:
     """The file's text, read again only when its size or modification time changed."""
     stat = path.stat()
@@ -419,7 +428,7 @@ def _read_codec(path: Path) -> str:
         known = _files.get(path)
     if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
         return known[2]
-    source = path.read_text(encoding="utf-8")
+    source = _codec_text(path)
     with _files_lock:
         _files[path] = (stat.st_mtime_ns, stat.st_size, source)
         while len(_files) > CACHE_SIZE:
@@ -463,7 +472,7 @@ def decode_js(
     if _looks_like_path(source_or_path):
         try:
             source = _read_codec(Path(source_or_path))
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             return Decoded(errors=(f"cannot read codec {source_or_path}: {exc}",))
         name = str(source_or_path)
     else:

@@ -586,3 +586,17 @@ def test_cube_roots_are_exact_for_cubes() -> None:
         "negativeZero": True,
         "nan": True,
     }
+
+
+def test_a_codec_file_that_is_not_utf8_loads_as_on_ttn(tmp_path: Path) -> None:
+    # A Latin-1 degree sign (0xB0) is not UTF-8; TTN's engine reads it as U+FFFD and loads the
+    # codec, so a stray byte in a comment changes nothing.
+    path = tmp_path / "latin1.js"
+    path.write_bytes(
+        b"// temperature in \xb0C\n"
+        b"function decodeUplink(input) {\n"
+        b"  return { data: { t: input.bytes[0] / 2, unit: '\xb0C' } };\n"
+        b"}\n"
+    )
+    assert decode_js(path, 1, b"\x2b").fields == {"t": 21.5, "unit": "\ufffdC"}
+    assert JsCodec.from_file(path).decode(1, b"\x2c").fields == {"t": 22, "unit": "\ufffdC"}
