@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 from yoyo import get_backend, read_migrations
 
+from decoders.catalog import CATALOG, reported_quantities
 from decoders.quantities import QUANTITIES
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ def migrate(database_url: str) -> list[str]:
 
 
 def seed(conn: psycopg.Connection) -> None:
-    """Keep the quantities table equal to the vocabulary and make sure the platform org exists."""
+    """Keep `quantities` and `device_types` equal to the vocabulary and the decoder catalogue,
+    and make sure the platform org exists. Runs on every migrate, so a release that adds
+    decoders or quantities reaches an existing database without a new migration."""
     with conn.cursor() as cur:
         cur.executemany(
             """
@@ -60,6 +63,17 @@ def seed(conn: psycopg.Connection) -> None:
                 for q in QUANTITIES.values()
             ],
         )
+        cur.executemany(
+            "INSERT INTO device_types (type_id, vendor, model, category, quantities) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (type_id) DO UPDATE SET "
+            "vendor = EXCLUDED.vendor, model = EXCLUDED.model, category = EXCLUDED.category, "
+            "quantities = EXCLUDED.quantities",
+            [
+                (type_id, spec.vendor, spec.model, spec.category,
+                 sorted(reported_quantities(spec)))
+                for type_id, spec in sorted(CATALOG.items())
+            ],
+        )  # fmt: skip
         cur.execute(
             "INSERT INTO organizations (name, kind) VALUES (%s, 'platform') "
             "ON CONFLICT (name) DO NOTHING",
