@@ -204,7 +204,8 @@ def test_receive_maximum_leaves_room_for_every_batch_in_flight_and_the_next(
     monkeypatch.setenv("SMARTREGION_BATCH_SIZE", "2000")
     monkeypatch.setenv("SMARTREGION_BATCHES_IN_FLIGHT", "2")
     assert IngestSettings().receive_maximum() == 6000  # type: ignore[call-arg]
-    monkeypatch.setenv("SMARTREGION_BATCH_SIZE", "50000")
+    monkeypatch.setenv("SMARTREGION_BATCH_SIZE", "20000")
+    monkeypatch.setenv("SMARTREGION_BATCHES_IN_FLIGHT", "4")
     assert IngestSettings().receive_maximum() == 65535  # type: ignore[call-arg]  # MQTT's cap
     monkeypatch.setenv("SMARTREGION_MQTT_RECEIVE_MAXIMUM", "500")
     assert IngestSettings().receive_maximum() == 500  # type: ignore[call-arg]  # as configured
