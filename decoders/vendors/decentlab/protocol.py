@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from decoders import bits
@@ -97,11 +97,13 @@ class Sensor:
 
     parameters: tuple[Parameter, ...]
     length: int | None = None
+    size: int = field(init=False)
+    """How many 16-bit words this sensor adds to a message (fixed at construction, since
+    decode reads it for every sensor of every message)."""
 
-    @property
-    def size(self) -> int:
-        """How many 16-bit words this sensor adds to a message."""
-        return len(self.parameters) if self.length is None else self.length
+    def __post_init__(self) -> None:
+        size = len(self.parameters) if self.length is None else self.length
+        object.__setattr__(self, "size", size)
 
 
 def low_word_first(words: Sequence[int]) -> int:
@@ -156,15 +158,14 @@ def decode(sensors: Sequence[Sensor], payload: bytes) -> Decoded:
     flags = bits.u16be(payload, 3)
     if flags >> len(sensors):
         raise ReservedValueError(f"flags 0x{flags:04x} name sensors this model does not have")
-    expected = HEADER_SIZE + 2 * sum(s.size for i, s in enumerate(sensors) if flags & (1 << i))
+    present = [sensor for index, sensor in enumerate(sensors) if flags >> index & 1]
+    expected = HEADER_SIZE + 2 * sum([sensor.size for sensor in present])
     if len(payload) != expected:
         raise PayloadLengthError(expected=expected, got=len(payload))
     fields: dict[str, Any] = {"protocol_version": version, "device_id": device_id}
     readings: list[Reading] = []
     offset = HEADER_SIZE
-    for index, sensor in enumerate(sensors):
-        if not flags & (1 << index):
-            continue
+    for sensor in present:
         words = _words(sensor.size).unpack_from(payload, offset)
         offset += 2 * sensor.size
         for position, parameter in enumerate(sensor.parameters):
