@@ -204,6 +204,8 @@ def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
 
 
 def _flag_implausible(decoded: Decoded) -> Decoded:
+    if all(quantities.is_known_and_plausible(r.quantity, r.value) for r in decoded.readings):
+        return decoded  # the common case, on the ingest path: nothing to add
     warnings = list(decoded.warnings)
     for reading in decoded.readings:
         quantity = quantities.QUANTITIES.get(reading.quantity)

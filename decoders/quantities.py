@@ -217,6 +217,13 @@ _BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType(
 )
 
 
+def is_known_and_plausible(name: str, value: float) -> bool:
+    """`is_plausible` that answers False for a quantity outside the vocabulary instead of
+    raising: the decoder catalogue's quick pass before it words any warning."""
+    bounds = _BOUNDS.get(name)
+    return bounds is not None and bounds[0] <= value <= bounds[1] and value - value == 0
+
+
 def is_plausible(name: str, value: float) -> bool:
     """Whether `value` lies in the quantity's plausible range (NaN and infinities never do).
 

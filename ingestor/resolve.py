@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container
 
 from netserver import Uplink
@@ -9,10 +10,16 @@ from netserver import Uplink
 
 def type_hint(uplink: Uplink) -> str | None:
     """What the network server says the device is, as a `vendor/model` candidate."""
-    if uplink.brand_id and uplink.model_id:
-        return f"{uplink.brand_id}/{uplink.model_id}".lower()
-    if uplink.device_profile:
-        return uplink.device_profile.strip().lower()
+    return _hint(uplink.brand_id, uplink.model_id, uplink.device_profile)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint(brand_id: str | None, model_id: str | None, profile: str | None) -> str | None:
+    """Cached: a fleet has few distinct (brand, model, profile) names and every uplink asks."""
+    if brand_id and model_id:
+        return f"{brand_id}/{model_id}".lower()
+    if profile:
+        return profile.strip().lower()
     return None
 
 

@@ -75,6 +75,11 @@ def test_get_and_plausibility() -> None:
     assert not quantities.is_plausible("air_temperature", 412.0)
     assert not quantities.is_plausible("relative_humidity", math.nan)
     assert not quantities.is_plausible("distance", math.inf)
+    # the catalogue's quick pass: the same answers, and False (not KeyError) when unknown
+    assert quantities.is_known_and_plausible("air_temperature", 70)
+    assert not quantities.is_known_and_plausible("air_temperature", 412.0)
+    assert not quantities.is_known_and_plausible("relative_humidity", math.nan)
+    assert not quantities.is_known_and_plausible("temperature", 20.0)
 
 
 def test_vocabulary_is_read_only() -> None:
