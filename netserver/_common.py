@@ -6,7 +6,7 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -242,12 +242,14 @@ def rssi_snr(
     return rssi_value, None
 
 
-def merge_receptions(receptions: Iterable[Reception]) -> tuple[Reception, ...]:
+def merge_receptions(receptions: Sequence[Reception]) -> tuple[Reception, ...]:
     """One reception per gateway: The Things Stack lists one entry per *antenna*.
 
     Entries of the same gateway (by EUI, else by id) keep the strongest RSSI, at the
     position of the gateway's first entry. Entries without any gateway key are kept apart.
     """
+    if len(receptions) < 2:
+        return tuple(receptions)
     merged: dict[object, Reception] = {}
     for index, reception in enumerate(receptions):
         key: object = reception.gateway_eui or reception.gateway_id or index

@@ -378,13 +378,20 @@ def _uplink(up: _ApplicationUp, arrival_time: datetime | None) -> Message:
         normalized=msg.normalized_payload,
         brand_id=c.none_if_empty(version.brand_id),
         model_id=c.none_if_empty(version.model_id),
-        dedup_id=next((cid for cid in up.correlation_ids if cid.startswith("as:up:")), None),
+        dedup_id=_uplink_correlation_id(up.correlation_ids),
         simulated=up.simulated,
-        receptions=c.merge_receptions(_reception(rx, lora=lora) for rx in msg.rx_metadata),
+        receptions=c.merge_receptions([_reception(rx, lora) for rx in msg.rx_metadata]),
     )
 
 
-def _reception(rx: _RxMetadata, *, lora: bool) -> Reception:
+def _uplink_correlation_id(correlation_ids: list[str]) -> str | None:
+    for cid in correlation_ids:
+        if cid.startswith("as:up:"):
+            return cid
+    return None
+
+
+def _reception(rx: _RxMetadata, lora: bool) -> Reception:
     gateway_eui = c.eui(rx.gateway_ids.eui, "rx_metadata.gateway_ids.eui")
     gateway_id = c.none_if_empty(rx.gateway_ids.gateway_id)
     if rx.packet_broker is not None:
@@ -400,16 +407,9 @@ def _reception(rx: _RxMetadata, *, lora: bool) -> Reception:
         lat, lon, alt = c.location(
             rx.location.latitude, rx.location.longitude, rx.location.altitude
         )
-    return Reception(
-        gateway_eui=gateway_eui,
-        gateway_id=gateway_id,
-        rssi=rssi,
-        snr=snr,
-        latitude=lat,
-        longitude=lon,
-        altitude=alt,
-        time=c.utc(rx.time),
-    )
+    # positional (one per gateway per uplink): gateway_eui, gateway_id, rssi, snr,
+    # latitude, longitude, altitude, time
+    return Reception(gateway_eui, gateway_id, rssi, snr, lat, lon, alt, c.utc(rx.time))
 
 
 # --- render ------------------------------------------------------------------------------
