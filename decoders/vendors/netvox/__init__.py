@@ -17,7 +17,7 @@ BatteryChange (1, 0.1 V) and then the device's own reportable changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from decoders import bits
@@ -69,12 +69,16 @@ def pack_battery(voltage: float) -> int:
 
 
 def config_response(
-    payload: bytes, device_type: int, changes: Sequence[tuple[str, int, float]]
+    payload: bytes,
+    device_type: int,
+    changes: Sequence[tuple[str, int, float]],
+    other_commands: Mapping[int, Callable[[bytes], dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Fields of a ConfigReportRsp / ReadConfigReportRsp on fPort 7.
 
     `changes` lists the device's reportable changes after BatteryChange as (field name,
-    size in bytes, unit), in payload order.
+    size in bytes, unit), in payload order. `other_commands` decodes a model's own
+    responses (by CmdID) after the common length and device-type checks.
     """
     if len(payload) != LENGTH:
         raise PayloadLengthError(expected=LENGTH, got=len(payload))
@@ -95,6 +99,8 @@ def config_response(
         for name, size, unit in changes:
             fields[name] = round(int.from_bytes(payload[offset : offset + size], "big") * unit, 6)
             offset += size
+    elif other_commands and cmd in other_commands:
+        fields |= other_commands[cmd](payload)
     else:
         raise ReservedValueError(f"unknown CmdID 0x{cmd:02X} on fPort {COMMAND_PORT}")
     return fields

@@ -32,14 +32,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from decoders import bits
-from decoders.errors import DecodeError, PayloadLengthError, ReservedValueError
+from decoders.errors import ReservedValueError
 from decoders.model import Decoded, DecoderSpec, Reading
 from decoders.vendors.netvox import (
-    LENGTH,
     REPORT_PORT,
     VERSION_PACKET,
     battery,
     check_frame,
+    config_response,
     header,
     pack_battery,
     version_packet,
@@ -80,34 +80,21 @@ def _s8(byte: int) -> int:
     return byte - 0x100 if byte & 0x80 else byte
 
 
+# ReadConfigReportRsp carries these changes after BatteryChange (field, bytes, unit)
+CONFIG_CHANGES = (("AngleChange", 1, 1), ("TemperatureChange", 1, 0.1))
+# the R718EA's own fPort 7 responses beside the common ConfigReportRsp/ReadConfigReportRsp
+ACTIVE_THRESHOLD_RESPONSES = {
+    0x83: lambda p: {"Cmd": "SetActiveThresholdRsp", "Status": p[2]},
+    0x84: lambda p: {
+        "Cmd": "GetActiveThresholdRsp",
+        "ActiveThreshold": bits.u16be(p, 2),
+        "InActiveTime": p[4],
+    },
+}
+
+
 def _command_response(payload: bytes) -> dict[str, Any]:
-    if len(payload) != LENGTH:
-        raise PayloadLengthError(expected=LENGTH, got=len(payload))
-    if payload[1] != DEVICE_TYPE:
-        raise DecodeError(f"device type 0x{payload[1]:02X}, expected 0x{DEVICE_TYPE:02X}")
-    cmd = payload[0]
-    fields: dict[str, Any] = {"CmdID": cmd, "DeviceType": payload[1]}
-    if cmd in (0x81, 0x83):
-        fields["Cmd"] = "ConfigReportRsp" if cmd == 0x81 else "SetActiveThresholdRsp"
-        fields["Status"] = payload[2]
-    elif cmd == 0x82:
-        fields |= {
-            "Cmd": "ReadConfigReportRsp",
-            "MinTime": bits.u16be(payload, 2),
-            "MaxTime": bits.u16be(payload, 4),
-            "BatteryChange": payload[6] / 10,
-            "AngleChange": payload[7],
-            "TemperatureChange": payload[8] / 10,
-        }
-    elif cmd == 0x84:
-        fields |= {
-            "Cmd": "GetActiveThresholdRsp",
-            "ActiveThreshold": bits.u16be(payload, 2),
-            "InActiveTime": payload[4],
-        }
-    else:
-        raise ReservedValueError(f"unknown CmdID 0x{cmd:02X} on fPort {COMMAND_PORT}")
-    return fields
+    return config_response(payload, DEVICE_TYPE, CONFIG_CHANGES, ACTIVE_THRESHOLD_RESPONSES)
 
 
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
