@@ -120,6 +120,12 @@ def _readings(fields: dict[str, Any]) -> tuple[Reading, ...]:
     )
 
 
+# what the simulator's frames carry: every reading but the optional wall temperature
+ENCODED = frozenset(
+    {"battery_voltage", "air_temperature", "relative_humidity", "air_pressure", "co2", "dew_point"}
+)
+
+
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
     """Build a minor-version-3 CO2 uplink that decodes to `readings` (for the simulator).
 
@@ -127,14 +133,7 @@ def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
         ValueError: a missing or unsupported reading, or a value that does not fit.
     """
     values = {r.quantity: r.value for r in readings}
-    needed = {
-        "battery_voltage",
-        "air_temperature",
-        "relative_humidity",
-        "air_pressure",
-        "co2",
-        "dew_point",
-    }
+    needed = ENCODED
     if set(values) != needed:
         raise ValueError(f"Febris CO2 carries exactly {sorted(needed)}, got {sorted(values)}")
     co2 = round(values["co2"])
@@ -158,17 +157,7 @@ SPEC = DecoderSpec(
     model="Febris CO2",
     category="smart_city",
     f_ports=frozenset({PORT}),
-    quantities=frozenset(
-        {
-            "battery_voltage",
-            "air_temperature",
-            "relative_humidity",
-            "air_pressure",
-            "co2",
-            "dew_point",
-            "surface_temperature",
-        }
-    ),
+    quantities=ENCODED | {"surface_temperature"},
     source=(
         "Sentinum Febris CO2 Payload Description "
         "(https://docs.sentinum.de/en/febris-co2-payload-description) and Febris CO2/TH/SCW "
