@@ -53,7 +53,9 @@ def read_publish(raw: bytes, qos: int, v5: bool) -> tuple[str, int, bytes]:
     try:
         (length,) = _U16.unpack_from(raw, 0)
         end = 2 + length
-        topic = raw[2:end].decode()
+        # MQTT requires UTF-8; a topic that is not still reaches the pipeline (its dead
+        # letter keeps the payload and is acknowledged) instead of being redelivered forever
+        topic = raw[2:end].decode(errors="replace")
         mid = 0
         if qos:
             (mid,) = _U16.unpack_from(raw, end)
@@ -70,7 +72,7 @@ def read_publish(raw: bytes, qos: int, v5: bool) -> tuple[str, int, bytes]:
                 if shift > 21:
                     raise MalformedPacket("property length longer than four bytes")
             end += size
-    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+    except (struct.error, IndexError) as exc:
         raise MalformedPacket(str(exc)) from exc
     if not topic or end > len(raw):
         raise MalformedPacket("empty topic or properties beyond the packet")

@@ -46,6 +46,12 @@ def test_a_multi_byte_property_length_is_read_as_a_variable_byte_integer() -> No
     assert read_publish(raw, qos=1, v5=True) == (TOPIC, 9, BODY)
 
 
+def test_a_topic_that_is_not_utf8_is_passed_on_for_its_dead_letter() -> None:
+    raw = struct.pack("!H", 4) + b"v3/\xff" + b"\x00\x01" + b"\x00" + BODY
+    topic, mid, payload = read_publish(raw, qos=1, v5=True)
+    assert (topic, mid, payload) == ("v3/\ufffd", 1, BODY)
+
+
 def test_qos0_has_no_packet_id() -> None:
     raw = publish(TOPIC.encode(), None, b"", BODY)
     assert read_publish(raw, qos=0, v5=True) == (TOPIC, 0, BODY)
@@ -56,7 +62,6 @@ def test_qos0_has_no_packet_id() -> None:
     [
         b"\x00",  # not even a topic length
         struct.pack("!H", 50) + b"short",  # topic runs past the packet
-        struct.pack("!H", 2) + b"\xff\xfe" + b"\x00\x01",  # topic is not UTF-8
         struct.pack("!H", 0) + b"\x00\x01" + b"\x00" + BODY,  # empty topic (no alias asked)
         publish(TOPIC.encode(), 1, None, b"") + b"\x7f",  # properties beyond the end
     ],
