@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 
-from storage.rows import DeviceRef, DeviceSighting
+from storage.rows import DeviceRef
 
 
 class DeviceCache:
@@ -22,21 +22,17 @@ class DeviceCache:
         self.max_entries = max_entries
         self._entries: dict[str, tuple[DeviceRef, float]] = {}
 
-    def split(
-        self, sightings: Iterable[DeviceSighting]
-    ) -> tuple[dict[str, DeviceRef], list[DeviceSighting]]:
-        """Fresh cached refs, and the sightings that must go to the database."""
+    def split(self, euis: Iterable[str]) -> tuple[dict[str, DeviceRef], set[str]]:
+        """Fresh cached refs, and the EUIs that must go to the database."""
         now = time.monotonic()
         known: dict[str, DeviceRef] = {}
-        missing: list[DeviceSighting] = []
-        for s in sightings:
-            if s.dev_eui in known:
-                continue
-            entry = self._entries.get(s.dev_eui)
+        missing: set[str] = set()
+        for eui in euis:
+            entry = self._entries.get(eui)
             if entry is not None and entry[1] > now:
-                known[s.dev_eui] = entry[0]
+                known[eui] = entry[0]
             else:
-                missing.append(s)
+                missing.add(eui)
         return known, missing
 
     def store(self, refs: Mapping[str, DeviceRef]) -> None:

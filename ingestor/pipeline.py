@@ -62,11 +62,23 @@ def parse_one(item: Incoming) -> Parsed:
         return Parsed(item, error=f"internal: {type(exc).__name__}: {exc}")
 
 
-def sightings(parsed: Iterable[Parsed]) -> list[DeviceSighting]:
-    """Every device a batch mentions, so it can be registered on first sight."""
+def mentioned(parsed: Iterable[Parsed]) -> set[str]:
+    """The EUIs of every device a batch mentions."""
+    kinds = (Uplink, DeviceStatus, NetworkEvent)
+    return {m.dev_eui for p in parsed if isinstance(m := p.message, kinds)}
+
+
+def sightings(
+    parsed: Iterable[Parsed], wanted: Container[str] | None = None
+) -> list[DeviceSighting]:
+    """The devices a batch mentions (those in `wanted`, if given), so they can be registered
+    on first sight. Only the devices the cache lacks are asked for: on the ingest path that
+    is a few per batch, not one per uplink."""
     out: list[DeviceSighting] = []
     for p in parsed:
         m = p.message
+        if m is None or (wanted is not None and getattr(m, "dev_eui", None) not in wanted):
+            continue
         if isinstance(m, Uplink):
             out.append(
                 DeviceSighting(

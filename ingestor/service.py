@@ -27,7 +27,7 @@ from ingestor.gapfill import StorageApi, fill_gaps
 from ingestor.inbox import Inbox
 from ingestor.metrics import Metrics
 from ingestor.mqtt import BrokerOptions, Consumer
-from ingestor.pipeline import Incoming, Parsed, build_batch, parse_one, sightings
+from ingestor.pipeline import Incoming, Parsed, build_batch, mentioned, parse_one, sightings
 from ingestor.settings import IngestSettings
 from storage.pool import open_pool
 from storage.registry import (
@@ -234,8 +234,10 @@ class Ingestor:
                     conn, self.settings.default_organization
                 )
                 self.quantity_ids = await load_quantity_ids(conn)
-            devices, missing = self.devices.split(sightings(parsed))
-            fetched = await register_devices(conn, missing, self.organization_id)
+            devices, missing = self.devices.split(mentioned(parsed))
+            fetched = await register_devices(
+                conn, sightings(parsed, missing) if missing else (), self.organization_id
+            )
             devices.update(fetched)
             batch = build_batch(parsed, devices, self.quantity_ids, counts)
             result = await write_batch(

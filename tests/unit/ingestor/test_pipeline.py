@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from ingestor.pipeline import Incoming, build_batch, parse_one, sightings
+from ingestor.devices import DeviceCache
+from ingestor.pipeline import Incoming, build_batch, mentioned, parse_one, sightings
 from ingestor.resolve import resolve_type, type_hint
 from ingestor.settings import IngestSettings
 from netserver import Reception, Uplink, render
@@ -179,6 +180,22 @@ def test_sightings_cover_every_device_a_batch_mentions() -> None:
     seen = {s.dev_eui: s for s in sightings(parsed)}
     assert set(seen) == {"A840410000000001", "A840410000000002"}
     assert seen["A840410000000002"].type_hint == "dragino/lse01"
+    assert mentioned(parsed) == set(seen)
+    # only the devices the cache lacks are turned into sightings
+    (only,) = sightings(parsed, wanted={"A840410000000002"})
+    assert only == seen["A840410000000002"]
+
+
+def test_the_device_cache_answers_fresh_entries_and_names_the_rest() -> None:
+    cache = DeviceCache(ttl_s=60)
+    ref = DeviceRef(id=7, dev_eui="A840410000000001", type_id=None, ns_type_hint=None)
+    cache.store({ref.dev_eui: ref})
+    known, missing = cache.split(["A840410000000001", "A840410000000002"])
+    assert known == {"A840410000000001": ref}
+    assert missing == {"A840410000000002"}
+    stale = DeviceCache(ttl_s=0)
+    stale.store({ref.dev_eui: ref})
+    assert stale.split([ref.dev_eui]) == ({}, {ref.dev_eui})
 
 
 def test_settings_read_the_documented_environment(monkeypatch: pytest.MonkeyPatch) -> None:
