@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from psycopg import AsyncConnection, AsyncCopy
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
@@ -55,13 +55,20 @@ def _json(value: Mapping[str, Any] | None) -> Jsonb | None:
     return None if value is None else Jsonb(value, dumps=_dumps)
 
 
-async def _copy_rows(copy: AsyncCopy, rows: Iterable[Sequence[Any]]) -> None:
-    """`write_row` for many rows without a coroutine per row (the formatter buffers them;
-    only its full buffers are awaited)."""
-    format_row = copy.formatter.write_row
-    for row in rows:
-        if data := format_row(row):
-            await copy.write(data)
+async def _copy(
+    cur: AsyncCursor[Any], target: str, types: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Binary COPY of `rows` into `target` ("table (columns)").
+
+    Rows go through the formatter's `write_row` without a coroutine per row (it buffers
+    them; only its full buffers are awaited).
+    """
+    async with cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        format_row = copy.formatter.write_row
+        for row in rows:
+            if data := format_row(row):
+                await copy.write(data)
 
 
 def _uplink_row(u: UplinkRow, device_id: int) -> tuple[Any, ...]:
@@ -146,21 +153,13 @@ async def _insert_uplinks(
     """
     async with conn.cursor() as cur:
         try:
-            async with (
-                conn.transaction(),
-                cur.copy(f"COPY uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
-            ):
-                copy.set_types(UPLINK_TYPES)
-                await _copy_rows(copy, rows)
+            async with conn.transaction():
+                await _copy(cur, f"uplinks ({UPLINK_COLUMNS})", UPLINK_TYPES, rows)
             return None
         except UniqueViolation:
             pass
         await cur.execute(STAGE_UPLINKS)
-        async with cur.copy(
-            f"COPY stage_uplinks ({UPLINK_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types(UPLINK_TYPES)
-            await _copy_rows(copy, rows)
+        await _copy(cur, f"stage_uplinks ({UPLINK_COLUMNS})", UPLINK_TYPES, rows)
         await cur.execute(
             f"INSERT INTO uplinks ({UPLINK_COLUMNS}) SELECT {UPLINK_COLUMNS} "
             "FROM stage_uplinks ON CONFLICT (device_id, received_at) DO NOTHING "
@@ -236,12 +235,10 @@ async def _write_children(
                 add_rx((received_at, device_id, gid, rssi, snr, *radio))
     async with conn.cursor() as cur:
         if direct:
-            async with cur.copy(
-                "COPY readings (time, device_id, quantity_id, channel, value, flagged) "
-                "FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(READING_TYPES)
-                await _copy_rows(copy, direct)
+            await _copy(
+                cur, "readings (time, device_id, quantity_id, channel, value, flagged)",
+                READING_TYPES, direct,
+            )  # fmt: skip
         if own_time:
             await cur.executemany(
                 "INSERT INTO readings (time, device_id, quantity_id, channel, value, flagged) "
@@ -249,22 +246,18 @@ async def _write_children(
                 own_time,
             )
         if rx_rows:
-            async with cur.copy(
-                "COPY receptions (time, device_id, gateway_id, rssi, snr, frequency_hz, "
-                "data_rate, spreading_factor) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(RECEPTION_TYPES)
-                await _copy_rows(copy, rx_rows)
+            await _copy(
+                cur, "receptions (time, device_id, gateway_id, rssi, snr, frequency_hz, "
+                "data_rate, spreading_factor)", RECEPTION_TYPES, rx_rows,
+            )  # fmt: skip
         if latest:
             # staged by binary COPY (array parameters are slow to build in Python), then
             # upserted in key order so concurrent ingestors cannot deadlock
             await cur.execute(STAGE_LATEST)
-            async with cur.copy(
-                "COPY stage_latest (device_id, quantity_id, channel, time, value, flagged) "
-                "FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(LATEST_TYPES)
-                await _copy_rows(copy, ((*k, *v) for k, v in latest.items()))
+            await _copy(
+                cur, "stage_latest (device_id, quantity_id, channel, time, value, flagged)",
+                LATEST_TYPES, ((*k, *v) for k, v in latest.items()),
+            )  # fmt: skip
             await cur.execute(
                 """
                 INSERT INTO readings_latest (device_id, quantity_id, channel, time, value, flagged)
