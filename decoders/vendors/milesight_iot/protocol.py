@@ -14,6 +14,11 @@ optionally grouped under a field (`line_1: {total_in: ...}`) and with its own re
 A channel whose layout names its own fields (a dwell-time record names its region) uses
 `parse`.
 
+A stored record (channel 20 ce, "Historical Data": sent when data retransmission or a history
+enquiry replays what the device logged while offline) is a `History`: a uint32 Unix timestamp
+and then `Channel`s; each record is appended to the `history` list and its readings carry that
+time.
+
 Every guide's "Basic Information" section also defines the ff channel the device sends on
 joining: ff 01 protocol version, ff 09 hardware version, ff 0a firmware version, ff 0b power
 on, ff 0f device class, ff 16 serial number (8 bytes); `BASIC` holds those rows.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from decoders.errors import PayloadLengthError, ReservedValueError
@@ -61,7 +67,19 @@ BATTERY = Channel("battery", 1, quantity="battery_level")
 TEMPERATURE = Channel("temperature", 2, signed=True, divisor=10, quantity="air_temperature")
 HUMIDITY = Channel("humidity", 1, divisor=2, quantity="relative_humidity")
 
-Entry = Channel | tuple[Channel, ...]
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A 20 ce "Historical Data" record: uint32 Unix timestamp, then `parts` in order."""
+
+    parts: tuple[Channel, ...]
+
+    @property
+    def size(self) -> int:
+        return 4 + sum(c.size for c in self.parts)
+
+
+Entry = Channel | tuple[Channel, ...] | History
 Table = Mapping[tuple[int, int], Entry]
 
 BASIC: Table = {
@@ -75,7 +93,24 @@ BASIC: Table = {
 
 
 def _parts(entry: Entry) -> tuple[Channel, ...]:
+    if isinstance(entry, History):
+        return entry.parts
     return entry if isinstance(entry, tuple) else (entry,)
+
+
+def _history(entry: History, data: bytes) -> tuple[dict[str, Any], list[Reading]]:
+    timestamp = int.from_bytes(data[:4], "little")
+    time = datetime.fromtimestamp(timestamp, UTC)
+    record: dict[str, Any] = {"timestamp": timestamp}
+    readings: list[Reading] = []
+    offset = 4
+    for channel in entry.parts:
+        value = channel.value(data[offset : offset + channel.size])
+        offset += channel.size
+        record[channel.name] = value
+        if channel.quantity is not None:
+            readings.append(Reading(channel.quantity, float(value), channel.channel, time))
+    return record, readings
 
 
 def decode(table: Table, payload: bytes) -> Decoded:
@@ -98,6 +133,15 @@ def decode(table: Table, payload: bytes) -> Decoded:
         if entry is None:
             raise ReservedValueError(f"channel 0x{key[0]:02x} type 0x{key[1]:02x} is not defined")
         offset += 2
+        if isinstance(entry, History):
+            end = offset + entry.size
+            if end > len(payload):
+                raise PayloadLengthError(expected=end, got=len(payload))
+            record, stored = _history(entry, payload[offset:end])
+            fields.setdefault("history", []).append(record)
+            readings += stored
+            offset = end
+            continue
         for channel in _parts(entry):
             end = offset + channel.size
             if end > len(payload):
@@ -126,6 +170,8 @@ def encode(table: Table, readings: Sequence[Reading]) -> bytes:
         raise ValueError("one value per (quantity, channel)")
     body = bytearray()
     for key, entry in table.items():
+        if isinstance(entry, History):
+            continue  # replayed records are not simulated
         parts = _parts(entry)
         carried = [(c.quantity, c.channel) for c in parts if c.quantity is not None]
         if not carried or not any(k in wanted for k in carried):
