@@ -6,8 +6,10 @@ Application Command document. Reports arrive on fPort 6 as 11 bytes:
     Version (1) | DeviceType (1) | ReportType (1) | NetvoxPayLoadData (8)
 
 ReportType 0x00 is the version packet (SoftwareVersion, HardwareVersion, DateCode as 4 BCD
-bytes, 2 reserved); other report types are device-specific. In every data report the battery
-byte carries the voltage in 0.1 V in bits 0-6 and a low-battery flag in bit 7.
+bytes, 2 reserved); the software version byte counts tenths ("SoftwareVersion (1Byte)
+Eg.0x0A-V1.0" in the manuals' tables), so 0x64 is V10.0; other report types are
+device-specific. In every data report the battery byte carries the voltage in 0.1 V in bits
+0-6 and a low-battery flag in bit 7.
 
 Configuration responses arrive on fPort 7 ("5.2 Example of ConfigureCmd" in the manuals), 11
 bytes: CmdID (1) | DeviceType (1) | NetvoxPayLoadData (9). ConfigReportRsp (0x81) carries
@@ -49,7 +51,7 @@ def version_packet(payload: bytes) -> dict[str, Any]:
     """Fields of the version packet (ReportType 0x00)."""
     return {
         **header(payload),
-        "SoftwareVersion": payload[3],
+        "SoftwareVersion": payload[3] / 10,  # 0x0A = V1.0
         "HardwareVersion": payload[4],
         "DateCode": payload[5:9].hex(),  # BCD, e.g. "20200520"
     }
