@@ -24,6 +24,10 @@ What a codec sees
       and this QuickJS lacks (``at``, ``findLast``, ``findLastIndex``, ``Object.hasOwn``) and
       writes ``toString(radix)`` of fractions as goja does. ES2022 *syntax* this QuickJS lacks
       (class ``static {}`` blocks) is a load error.
+    * ``Math.pow``, ``Math.log``, ``Math.log10`` and ``Math.log2`` give the bits Go's ``math``
+      package gives (goja calls it; ``go_math.js`` ports it), not the C library's: device
+      repository examples print full doubles, and about a fifth of integer powers differ in
+      the last bit otherwise. The ``**`` operator stays QuickJS's own.
     * Local time is UTC, as on TTN, whatever the host's time zone: ``utc_date.js`` makes
       ``getHours()``, ``new Date(y, m, d)``, zone-less ``Date.parse`` and ``getTimezoneOffset()``
       UTC inside the codec's context only, and dates print the way goja prints them.
@@ -160,6 +164,7 @@ class _Engine:
         context.set_time_limit(max(limits.time_limit_ms, LOAD_TIME_LIMIT_MS) / 1000)
         builtins = context.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))")
         context.eval(_js_source("builtins.js"))
+        context.eval(_js_source("go_math.js"))
         context.eval(_js_source("utc_date.js"))
         context.eval(_CONSOLE)
         if commonjs:

@@ -572,3 +572,36 @@ def test_catalog_routes_a_codec_js_type_to_the_sandbox(monkeypatch: pytest.Monke
     assert result.fields["temperature"] == 23.45
     assert Reading("air_temperature", 23.45) in result.readings
     assert catalog.decode("test/th-sensor", 9, b"\x00").errors == ("unknown FPort",)
+
+
+# -- Math as goja computes it (Go's math package) ---------------------------------------------
+GO_MATH = """
+function decodeUplink(input) {
+  return { data: {
+    cube: Math.pow(-376.2, 3), square: Math.pow(-3897.4, 2), inverse: Math.pow(1.1, -8),
+    centi: Math.pow(10, -2), log: Math.log(658.111), log10: Math.log10(3762.001),
+    log2: Math.log2(1437.876), exact: Math.log2(8),
+    nan: [Math.pow(1, Infinity), Math.pow(-8, 1 / 3), Math.log(-1)].map(String),
+    signed: [Math.pow(0, -1), Math.pow(-0, -3), Math.pow(-Infinity, -3), Math.pow(-0, 0.5)]
+      .map(function (x) { return Object.is(x, -0) ? '-0' : String(x); }),
+  } };
+}
+"""
+
+
+def test_math_pow_and_logarithms_give_the_bits_go_gives() -> None:
+    # Expected values are Go's math.Pow/Log/Log10/Log2 on amd64 (what goja calls); the C
+    # library behind QuickJS gives -53242246.72799999, 15189726.76, 0.4665073802097331,
+    # 6.4893736101073705, 3.5754189066567905 and 10.48972355021773 for the first six.
+    fields = decode_js(GO_MATH, 1, b"").fields
+    assert fields["cube"] == -53242246.728
+    assert fields["square"] == 15189726.760000002
+    assert fields["inverse"] == 0.46650738020973315
+    assert fields["centi"] == 0.01
+    assert fields["log"] == 6.48937361010737
+    assert fields["log10"] == 3.575418906656791
+    assert fields["log2"] == 10.489723550217729
+    assert fields["exact"] == 3
+    # JavaScript's special cases, not Go's (Go's Pow(1, Inf) is 1): goja checks them first.
+    assert fields["nan"] == ["NaN", "NaN", "NaN"]
+    assert fields["signed"] == ["Infinity", "-Infinity", "-0", "0"]
