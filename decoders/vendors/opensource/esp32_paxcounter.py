@@ -24,8 +24,10 @@ uint16 of 0.1 hPa; `writeUFloat` uint16 of 0.01; `writeBitmap` first flag in the
     port 9  time sync request seqno uint8, or time answer: UNIX time uint32 | status uint8
 
 Ports 10-12 carry user sensor data whose format the user defines (`sensor_read`); they are
-not decoded. `port` repeats the fPort, which selects the message type (as the vendor codec
-reports it); `pax` is Wi-Fi + BLE, as the firmware's packed converter adds.
+accepted but not decoded (a warning says so). `port` repeats the fPort, which selects the
+message type, and `bytes` the payload, as the vendor's packed decoder reports both (the TTN
+device repository's examples show them); `pax` is Wi-Fi + BLE, as the firmware's packed
+converter adds.
 
 Readings: people_count channel 0 = Wi-Fi devices, channel 1 = BLE devices (the device
 counts phones and wearables, a proxy for people); position, battery voltage and BME values.
@@ -42,7 +44,8 @@ from decoders.errors import PayloadLengthError, UnknownPortError
 from decoders.model import Decoded, DecoderSpec, Reading
 
 COUNT_PORT = 1
-PORTS = frozenset(range(1, 10))
+USER_PORTS = frozenset(range(10, 13))
+PORTS = frozenset(range(1, 10)) | USER_PORTS
 FLAGS = ("adr", "screensaver", "screen", "countermode", "blescan", "antenna", "filter", "alarm")
 PAYLOAD_MASK = ("gps", "alarm", "bme", "counter", "sensor1", "sensor2", "sensor3", "battery")
 _GPS_LENGTH = 13
@@ -154,11 +157,13 @@ def _bme(payload: bytes, fields: dict[str, Any], readings: list[Reading]) -> Non
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one Packed-format uplink (ports 1-9)."""
+    """Decode one Packed-format uplink (ports 1-9; 10-12 user data, kept raw)."""
     if f_port not in PORTS:
         raise UnknownPortError(f_port)
-    fields: dict[str, Any] = {"port": f_port}
+    fields: dict[str, Any] = {"port": f_port, "bytes": list(payload)}
     readings: list[Reading] = []
+    if f_port in USER_PORTS:
+        return Decoded(fields=fields, warnings=("user sensor data: user-defined format",))
     if f_port == COUNT_PORT:
         _counts(payload, fields, readings)
     elif f_port == 2:
