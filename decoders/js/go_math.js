@@ -1,13 +1,17 @@
-// smartregion: Math.pow, Math.log, Math.log10 and Math.log2 computed as TTN's engine computes them.
+// smartregion: Math.pow, log, log10, log2, atan, atan2, asin and acos computed as TTN's engine
+// computes them.
 //
 // TTN runs codecs in goja, whose Math functions are Go's `math` package; the device
 // repository's examples were checked with it (tools/runscript in TheThingsNetwork/
 // lorawan-devices). QuickJS calls the C library instead, and the two disagree in the last
 // bit for about a fifth of integer powers (Math.pow(-376.2, 3) is -53242246.72799999 here,
-// -53242246.728 in Go) and a third of base-10 logarithms, which an example that prints the
-// full double then fails. These are ports of Go's algorithms (math/pow.go, math/log.go,
-// math/log10.go), which give the same bits as the amd64 build TTN runs: Go does not fuse
-// multiply-adds on amd64, so plain JS arithmetic reproduces each step.
+// -53242246.728 in Go), a third of base-10 logarithms and a quarter of arc tangents, which an
+// example that prints the full double then fails. These are ports of Go's algorithms
+// (math/pow.go, log.go, log10.go, atan.go, atan2.go, asin.go), checked bit for bit against
+// the amd64 build TTN runs: Go does not fuse multiply-adds on amd64, so plain JS arithmetic
+// reproduces each step. Math.exp (and the fractional part of a power) stays the C library's:
+// Go's amd64 Exp is assembly that uses FMA where the CPU has it, so it is not ported here;
+// sin, cos and tan are not ported either.
 (function () {
   'use strict';
   var defineProperty = Object.defineProperty;
@@ -200,9 +204,62 @@
     return log(parts[0]) * INV_LN2 + parts[1];
   }
 
+  // math/atan.go, math/atan2.go, math/asin.go (Cephes).
+  var PI = Math.PI;
+  var PI_2 = PI / 2;
+  var PI_4 = PI / 4;
+  var PI3_4 = 2.35619449019234492884698253745962716314787704953132936573120844; // 3*Pi/4
+  var MOREBITS = 6.123233995736765886130e-17;
+  var HALF_MOREBITS = 0.5 * MOREBITS;
+  function xatan(x) {
+    var z = x * x;
+    z = z * ((((-8.750608600031904122785e-01 * z + -1.615753718733365076637e+01) * z +
+      -7.500855792314704667340e+01) * z + -1.228866684490136173410e+02) * z +
+      -6.485021904942025371773e+01) / (((((z + 2.485846490142306297962e+01) * z +
+      1.650270098316988542046e+02) * z + 4.328810604912902668951e+02) * z +
+      4.853903996359136964868e+02) * z + 1.945506571482613964425e+02);
+    return x * z + x;
+  }
+  function satan(x) {
+    if (x <= 0.66) return xatan(x);
+    if (x > 2.41421356237309504880) return PI_2 - xatan(1 / x) + MOREBITS;
+    return PI_4 + xatan((x - 1) / (x + 1)) + HALF_MOREBITS;
+  }
+  function atan(x) {
+    if (x === 0 || x !== x) return x;
+    return x > 0 ? satan(x) : -satan(-x);
+  }
+  function sign(y, magnitude) {
+    return y < 0 || Object.is(y, -0) ? -magnitude : magnitude;
+  }
+  function atan2(y, x) {
+    if (y !== y || x !== x) return NaN;
+    if (y === 0) return x >= 0 && !Object.is(x, -0) ? y : sign(y, PI);
+    if (x === 0) return sign(y, PI_2);
+    var yInfinite = y === Infinity || y === -Infinity;
+    if (x === Infinity) return yInfinite ? sign(y, PI_4) : sign(y, 0);
+    if (x === -Infinity) return yInfinite ? sign(y, PI3_4) : sign(y, PI);
+    if (yInfinite) return sign(y, PI_2);
+    var q = atan(y / x);
+    if (x < 0) return q <= 0 ? q + PI : q - PI;
+    return q;
+  }
+  function asin(x) {
+    if (x === 0 || x !== x) return x;
+    var negative = x < 0;
+    if (negative) x = -x;
+    if (x > 1) return NaN;
+    var temp = Math.sqrt(1 - x * x);
+    temp = x > 0.7 ? PI_2 - satan(temp / x) : satan(x / temp);
+    return negative ? -temp : temp;
+  }
+  function acos(x) {
+    return PI_2 - asin(x);
+  }
+
   function install(name, fn, length) {
     var wrapped = {
-      pow: function pow(a, b) { return fn(Number(a), Number(b)); },
+      pow: function (a, b) { return fn(Number(a), Number(b)); },
       other: function (a) { return fn(Number(a)); },
     };
     var f = length === 2 ? wrapped.pow : wrapped.other;
@@ -213,4 +270,8 @@
   install('log', log, 1);
   install('log10', log10, 1);
   install('log2', log2, 1);
+  install('atan', atan, 1);
+  install('atan2', atan2, 2);
+  install('asin', asin, 1);
+  install('acos', acos, 1);
 })();

@@ -605,3 +605,21 @@ def test_math_pow_and_logarithms_give_the_bits_go_gives() -> None:
     # JavaScript's special cases, not Go's (Go's Pow(1, Inf) is 1): goja checks them first.
     assert fields["nan"] == ["NaN", "NaN", "NaN"]
     assert fields["signed"] == ["Infinity", "-Infinity", "-0", "0"]
+
+
+def test_arc_tangents_and_arc_sines_give_the_bits_go_gives() -> None:
+    # Go's math.Atan/Asin/Atan2/Acos; QuickJS's C library gives 0.2380963620052179,
+    # -0.22116869473704148, 2.2528334958367218 and 1.5711725268037704.
+    codec = """
+    function decodeUplink(input) {
+      return { data: { atan: Math.atan(0.2427), asin: Math.asin(-0.21937),
+        atan2: Math.atan2(426.66, -346.46339970090617), acos: Math.acos(-0.0003762),
+        corners: [Math.atan2(0, -0), Math.atan2(-0, 0), Math.atan2(-Infinity, -Infinity),
+          Math.acos(2)].map(function (x) { return Object.is(x, -0) ? '-0' : String(x); }) } };
+    }"""
+    fields = decode_js(codec, 1, b"").fields
+    assert fields["atan"] == 0.23809636200521792
+    assert fields["asin"] == -0.22116869473704145
+    assert fields["atan2"] == 2.2528334958367213
+    assert fields["acos"] == 1.5711725268037702
+    assert fields["corners"] == ["3.141592653589793", "-0", "-2.356194490192345", "NaN"]
