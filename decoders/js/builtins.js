@@ -7,9 +7,8 @@
 // (negative indexes count from the end; holes read as undefined).
 // Its Number.prototype.toString(radix) also writes fractions and integers beyond 2^53 in
 // base 10 ((255.5).toString(16) gives "255.5"); goja, like V8, gives "ff.8", so those cases
-// use V8's algorithm (DoubleToRadixCString), which goja ports. Its Math.cbrt is pow(x, 1/3)
-// (Math.cbrt(27) gives 3.0000000000000004); one Newton step makes it exact for cubes, as
-// Go's math.Cbrt behind goja is.
+// use V8's algorithm (DoubleToRadixCString), which goja ports. Math functions that goja
+// takes from Go's math package are in go_math.js.
 (function () {
   'use strict';
   var defineProperty = Object.defineProperty;
@@ -131,21 +130,6 @@
     },
     writable: true, enumerable: false, configurable: true,
   });
-
-  if (Math.cbrt(27) !== 3) {
-    var pow = Math.pow;
-    defineProperty(Math, 'cbrt', {
-      value: function cbrt(x) {
-        var n = Number(x);
-        if (n === 0 || n !== n || n === Infinity || n === -Infinity) return n;
-        var a = n < 0 ? -n : n;
-        var r = pow(a, 1 / 3);
-        r -= (r * r * r - a) / (3 * r * r);
-        return n < 0 ? -r : r;
-      },
-      writable: true, enumerable: false, configurable: true,
-    });
-  }
 
   var hasOwnProperty = Object.prototype.hasOwnProperty;
   add(Object, 'hasOwn', function hasOwn(object, key) {

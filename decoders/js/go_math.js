@@ -1,5 +1,5 @@
-// smartregion: Math.pow, log, log10, log2, atan, atan2, asin and acos computed as TTN's engine
-// computes them.
+// smartregion: Math.pow, log, log10, log2, atan, atan2, asin, acos and cbrt computed as TTN's
+// engine computes them.
 //
 // TTN runs codecs in goja, whose Math functions are Go's `math` package; the device
 // repository's examples were checked with it (tools/runscript in TheThingsNetwork/
@@ -7,7 +7,7 @@
 // bit for about a fifth of integer powers (Math.pow(-376.2, 3) is -53242246.72799999 here,
 // -53242246.728 in Go), a third of base-10 logarithms and a quarter of arc tangents, which an
 // example that prints the full double then fails. These are ports of Go's algorithms
-// (math/pow.go, log.go, log10.go, atan.go, atan2.go, asin.go), checked bit for bit against
+// (math/pow.go, log.go, log10.go, atan.go, atan2.go, asin.go, cbrt.go), checked bit for bit against
 // the amd64 build TTN runs: Go does not fuse multiply-adds on amd64, so plain JS arithmetic
 // reproduces each step. Math.exp (and the fractional part of a power) stays the C library's:
 // Go's amd64 Exp is assembly that uses FMA where the CPU has it, so it is not ported here;
@@ -257,6 +257,48 @@
     return PI_2 - asin(x);
   }
 
+  // math/cbrt.go (FreeBSD's s_cbrt.c); the bit tricks divide the 64-bit pattern by 3.
+  function bitsOver3Plus(x, bias) {
+    view.setFloat64(0, x);
+    var bits = (BigInt(view.getUint32(0)) << 32n) | BigInt(view.getUint32(4));
+    bits = bits / 3n + (BigInt(bias) << 32n);
+    view.setUint32(0, Number((bits >> 32n) & 0xffffffffn));
+    view.setUint32(4, Number(bits & 0xffffffffn));
+    return view.getFloat64(0);
+  }
+  function cbrt(x) {
+    if (x === 0 || x !== x || x === Infinity || x === -Infinity) return x;
+    var negative = x < 0;
+    if (negative) x = -x;
+    var t = bitsOver3Plus(x, 715094163);
+    if (x < 2.22507385850720138309e-308) {
+      t = 18014398509481984 * x; // 2**54
+      t = bitsOver3Plus(t, 696219795);
+    }
+    var r = t * t / x;
+    var s = 5.42857142857142815906e-01 + r * t;
+    t *= 3.57142857142857150787e-01 + 1.60714285714285720630e+00 /
+      (s + 1.41428571428571436819e+00 + -7.05306122448979611050e-01 / s);
+    // Chop to 22 bits and round up: keep the top 34 bits, then add 2**30.
+    view.setFloat64(0, t);
+    var low = (view.getUint32(4) & 0xc0000000) >>> 0;
+    var high = view.getUint32(0);
+    low += 0x40000000;
+    if (low > 0xffffffff) {
+      low -= 0x100000000;
+      high += 1;
+    }
+    view.setUint32(0, high);
+    view.setUint32(4, low);
+    t = view.getFloat64(0);
+    s = t * t;
+    r = x / s;
+    var w = t + t;
+    r = (r - t) / (w + r);
+    t = t + t * r;
+    return negative ? -t : t;
+  }
+
   function install(name, fn, length) {
     var wrapped = {
       pow: function (a, b) { return fn(Number(a), Number(b)); },
@@ -274,4 +316,5 @@
   install('atan2', atan2, 2);
   install('asin', asin, 1);
   install('acos', acos, 1);
+  install('cbrt', cbrt, 1);
 })();

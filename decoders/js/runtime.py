@@ -24,11 +24,11 @@ What a codec sees
       and this QuickJS lacks (``at``, ``findLast``, ``findLastIndex``, ``Object.hasOwn``) and
       writes ``toString(radix)`` of fractions as goja does. ES2022 *syntax* this QuickJS lacks
       (class ``static {}`` blocks) is a load error.
-    * ``Math.pow``, ``log``, ``log10``, ``log2``, ``atan``, ``atan2``, ``asin`` and ``acos``
-      give the bits Go's ``math`` package gives (goja calls it; ``go_math.js`` ports it), not
-      the C library's: device-repository examples print full doubles, and about a fifth of
-      integer powers differ in the last bit otherwise. ``Math.exp``, ``sin``, ``cos`` and the
-      ``**`` operator stay QuickJS's own.
+    * ``Math.pow``, ``log``, ``log10``, ``log2``, ``atan``, ``atan2``, ``asin``, ``acos`` and
+      ``cbrt`` give the bits Go's ``math`` package gives (goja calls it; ``go_math.js`` ports
+      it), not the C library's: device-repository examples print full doubles, and about a
+      fifth of integer powers differ in the last bit otherwise. ``Math.exp``, ``sin``, ``cos``
+      and the ``**`` operator stay QuickJS's own.
     * Local time is UTC, as on TTN, whatever the host's time zone: ``utc_date.js`` makes
       ``getHours()``, ``new Date(y, m, d)``, zone-less ``Date.parse`` and ``getTimezoneOffset()``
       UTC inside the codec's context only, and dates print the way goja prints them.

@@ -623,3 +623,20 @@ def test_arc_tangents_and_arc_sines_give_the_bits_go_gives() -> None:
     assert fields["atan2"] == 2.2528334958367213
     assert fields["acos"] == 1.5711725268037702
     assert fields["corners"] == ["3.141592653589793", "-0", "-2.356194490192345", "NaN"]
+
+
+def test_cube_roots_give_the_bits_go_gives() -> None:
+    # Go's math.Cbrt: exact for cubes, and 21.293608991650924 where a Newton-corrected
+    # pow(x, 1/3) gives 21.293608991650927; subnormal inputs take Go's separate path.
+    codec = """
+    function decodeUplink(input) {
+      return { data: { roots: [Math.cbrt(27), Math.cbrt(-8), Math.cbrt(9654.901),
+        Math.cbrt(1e-310), Math.cbrt('64')] } };
+    }"""
+    assert decode_js(codec, 1, b"").fields["roots"] == [
+        3,
+        -2,
+        21.293608991650924,
+        4.641588833612774e-104,
+        4,
+    ]
