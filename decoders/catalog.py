@@ -69,6 +69,7 @@ from decoders.vendors.netvox import r711, r718ea, ra02a
 from decoders.vendors.nwave import nps405sm
 from decoders.vendors.opensource import esp32_paxcounter
 from decoders.vendors.pmx import tcr
+from decoders.vendors.sensative import strips
 from decoders.vendors.sensecap import (
     sensecaps2101_temp_humid,
     sensecaps2102_light,
@@ -154,6 +155,7 @@ PYTHON_DECODERS: tuple[DecoderSpec, ...] = (
     esp32_paxcounter.SPEC,
     tcr.SPEC,
     febris_co2.SPEC,
+    strips.SPEC,
     sensecaps2101_temp_humid.SPEC,
     sensecaps2102_light.SPEC,
     sensecaps2103_co2_temp_humid.SPEC,

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from named_strategies import NAMED_STRATEGIES
 from region_strategies import REGION_STRATEGIES
+from sensative_strategies import SENSATIVE_STRATEGIES
 from shared_a_strategies import SHARED_A_STRATEGIES
 from shared_b_strategies import SHARED_B_STRATEGIES
 
@@ -110,6 +111,7 @@ STRATEGIES: dict[str, st.SearchStrategy[Sample]] = {
     **NAMED_STRATEGIES,
     **SHARED_A_STRATEGIES,
     **SHARED_B_STRATEGIES,
+    **SENSATIVE_STRATEGIES,
 }
 
 

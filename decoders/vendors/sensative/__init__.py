@@ -1,0 +1,1 @@
+"""sensative device decoders."""
