@@ -6,6 +6,8 @@ Source: Dragino "LLMS01 LoRaWAN Leaf Moisture Sensor User Manual", 2.3 "Uplink P
 | reserved (1) | Digital Interrupt (1) | Message Type (1). The frame layout is shared with
 the other single-probe sensors (`probe.py`); field names are Dragino's decoder's
 (`Leaf_Moisture`, `Leaf_Temperature`).
+fPort 5 is the device status every Dragino node shares (`probe.decode_status`); the sensor
+model code is reported in hex, the manual's code for this model not being in our sources.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ VALUES = (
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one LLMS01 uplink."""
+    """Decode one LLMS01 uplink (measurement on fPort 2, device status on fPort 5)."""
+    if f_port == probe.STATUS_PORT:
+        return probe.decode_status(payload, {}, "Bat")
     fields = probe.decode(payload, f_port, VALUES)
     fields["Interrupt_flag"] = payload[9]  # byte 8 is reserved
     fields["Message_type"] = payload[10]
@@ -39,7 +43,7 @@ SPEC = DecoderSpec(
     vendor="Dragino",
     model="LLMS01",
     category="agriculture",
-    f_ports=frozenset({probe.PORT}),
+    f_ports=frozenset({probe.PORT, probe.STATUS_PORT}),
     quantities=frozenset({"battery_voltage", *(v.quantity for v in VALUES)}),
     source=(
         "Dragino LLMS01 LoRaWAN Leaf Moisture Sensor User Manual, 2.3 Uplink Payload "

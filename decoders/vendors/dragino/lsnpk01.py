@@ -6,6 +6,8 @@ Source: Dragino "LSNPK01 LoRaWAN Soil NPK Sensor User Manual", 2.3 "Uplink Paylo
 mg/kg) | flags: Message Type (high nibble) and Digital Interrupt (low nibble), as the vendor's
 example (0xC6: message type 12, interrupt 6) reads it. Frame layout shared with the other
 single-probe sensors (`probe.py`); field names are Dragino's decoder's.
+fPort 5 is the device status every Dragino node shares (`probe.decode_status`); the sensor
+model code is reported in hex, the manual's code for this model not being in our sources.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ VALUES = (
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one LSNPK01 uplink."""
+    """Decode one LSNPK01 uplink (measurement on fPort 2, device status on fPort 5)."""
+    if f_port == probe.STATUS_PORT:
+        return probe.decode_status(payload, {}, "Bat")
     fields = probe.decode(payload, f_port, VALUES)
     fields["Message_type"] = payload[10] >> 4
     fields["Interrupt_flag"] = payload[10] & 0x0F
@@ -40,7 +44,7 @@ SPEC = DecoderSpec(
     vendor="Dragino",
     model="LSNPK01",
     category="agriculture",
-    f_ports=frozenset({probe.PORT}),
+    f_ports=frozenset({probe.PORT, probe.STATUS_PORT}),
     quantities=frozenset({"battery_voltage", *(v.quantity for v in VALUES)}),
     source=(
         "Dragino LSNPK01 LoRaWAN Soil NPK Sensor User Manual, 2.3 Uplink Payload (wiki.dragino.com)"
