@@ -15,6 +15,10 @@ Periodic uplinks on fPort 2, 8 bytes, big-endian:
   a field only.
 * Sensor flag: 1 when the ultrasonic sensor is detected.
 
+Battery: only the low 14 bits are the voltage, as Dragino's decoder reads the word. fPort 5
+is the device status every Dragino node shares (`probe.decode_status`; the model code is
+reported in hex, this model's code not being in our sources).
+
 Field names are Dragino's decoder output names. Dragino's decoder renders the temperature
 as a string with two decimals ("0.00"); ours is the number.
 """
@@ -27,15 +31,16 @@ from typing import Any
 from decoders import bits
 from decoders.errors import PayloadLengthError, UnknownPortError
 from decoders.model import Decoded, DecoderSpec, Reading
+from decoders.vendors.dragino import probe
 
-PORTS = frozenset({2})
+PORTS = frozenset({2, 5})
 
 
 def decode_distance_frame(payload: bytes) -> tuple[dict[str, Any], list[Reading]]:
     """The 8-byte BAT / distance / interrupt / temperature / sensor-flag frame (LDDS75 family)."""
     if len(payload) != 8:
         raise PayloadLengthError(expected=8, got=len(payload))
-    battery_v = bits.u16be(payload, 0) / 1000
+    battery_v = (bits.u16be(payload, 0) & 0x3FFF) / 1000
     distance = bits.u16be(payload, 2)
     fields: dict[str, Any] = {
         "Bat": battery_v,
@@ -72,9 +77,11 @@ def encode_distance_frame(readings: Sequence[Reading]) -> bytes:
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one LDDS75 uplink."""
+    """Decode one LDDS75 uplink (measurement on fPort 2, device status on fPort 5)."""
     if f_port not in PORTS:
         raise UnknownPortError(f_port)
+    if f_port == probe.STATUS_PORT:
+        return probe.decode_status(payload, {}, "Bat")
     fields, readings = decode_distance_frame(payload)
     return Decoded(fields=fields, readings=tuple(readings))
 

@@ -21,7 +21,9 @@ nominal) and gives no device cut-off, so the pack's 0 % is the cell's own discha
 2.0 V, as Li-SOCl2 bobbin-cell datasheets state it (e.g. EEMB ER-series datasheet, "Nominal
 Voltage 3.6V", "Discharge Cut-off Voltage 2.0V").
 
-Ports: the manual sends data on fPort 2; the shared (akenza) reference frame arrives on
+Ports: fPort 5 is the device status every Dragino node shares (`probe.decode_status`; the
+model code is reported in hex, this model's code not being in our sources). The manual sends
+data on fPort 2; the shared (akenza) reference frame arrives on
 fPort 1 with the same layout, so both are accepted. Field names are the ones Dragino's own
 decoder output uses for this device (`Bat`, `water_SOIL`, ...).
 """
@@ -34,8 +36,9 @@ from typing import Any
 from decoders import bits
 from decoders.errors import PayloadLengthError, UnknownPortError
 from decoders.model import BatteryPack, Decoded, DecoderSpec, Reading
+from decoders.vendors.dragino import probe
 
-PORTS = frozenset({1, 2})
+PORTS = frozenset({1, 2, 5})
 BATTERY = BatteryPack(
     description="1 x Li-SOCl2 primary cell, 3.6 V",
     cutoff_v=2.0,
@@ -46,9 +49,11 @@ LENGTHS = (10, 11)  # the interrupt byte is optional
 
 
 def decode(payload: bytes, f_port: int) -> Decoded:
-    """Decode one LSE01 periodic uplink."""
+    """Decode one LSE01 uplink (periodic on fPort 2 or 1, device status on fPort 5)."""
     if f_port not in PORTS:
         raise UnknownPortError(f_port)
+    if f_port == probe.STATUS_PORT:
+        return probe.decode_status(payload, {}, "Bat")
     if len(payload) not in LENGTHS:
         raise PayloadLengthError(expected="10 or 11", got=len(payload))
     battery_v = (bits.u16be(payload, 0) & 0x3FFF) / 1000
