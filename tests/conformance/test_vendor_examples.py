@@ -641,6 +641,17 @@ AKENZA_NAMES: dict[str, dict[str, Target]] = {
         "version": NotOurs("akenza field with no counterpart in the manual's frame layout"),
     },
     # shared-b: names (end)
+    # Sensative (akenza names -> the names of Sensative's own translators)
+    "sensative/strips": {
+        "historySeqNr": "historySeqNr",
+        "prevHistSeqNr": "prevHistSeqNr",
+        "doorAlarm": "doorAlarm",
+        "temperature": "temperature",
+        "closed": NotOurs(
+            "akenza's negation of the door report byte (`closed = !byte`); ours keeps "
+            "Sensative's `door` boolean, whose polarity the strip's INVERT_DOOR setting decides"
+        ),
+    },
     "cayenne/lpp": {
         "channel": NotOurs("the LPP channel is part of our field name (`temperature_3`)"),
         "temperature": "temperature_{channel}",
