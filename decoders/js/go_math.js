@@ -12,6 +12,8 @@
 // reproduces each step. Math.exp (and the fractional part of a power) stays the C library's:
 // Go's amd64 Exp is assembly that uses FMA where the CPU has it, so it is not ported here;
 // sin, cos and tan are not ported either.
+// Licence: Go's BSD 3-Clause licence and the FreeBSD/Cephes notices it carries, in
+// LICENSE-go-math.txt beside this file.
 (function () {
   'use strict';
   var defineProperty = Object.defineProperty;

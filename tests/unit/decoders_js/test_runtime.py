@@ -56,14 +56,19 @@ def test_endless_recursion_is_an_error_not_a_crash() -> None:
 
 
 def test_a_codec_that_hit_a_limit_decodes_again_on_a_fresh_context() -> None:
-    codec = JsCodec("""
+    # 1 s, not the default 100 ms: filling 16 MiB takes 80-140 ms of CPU on a loaded
+    # 2-core machine, and the memory limit must be the one that stops the bomb
+    codec = JsCodec(
+        time_limit_ms=1000,
+        source="""
         function decodeUplink(input) {
           if (input.fPort === 66) { var a = []; while (true) a.push('x' + a.length); }
           if (input.fPort === 99) { while (true) {} }
           return { data: { first: input.bytes[0] } };
-        }""")
+        }""",
+    )
     assert codec.decode(1, b"\x07").fields == {"first": 7}
-    assert codec.decode(99, b"\x07").errors == ("codec timed out after 100 ms",)
+    assert codec.decode(99, b"\x07").errors == ("codec timed out after 1000 ms",)
     assert codec.decode(1, b"\x08").fields == {"first": 8}
     assert codec.decode(66, b"\x07").errors == ("codec exceeded 16 MiB",)
     assert codec.decode(1, b"\x09").fields == {"first": 9}
