@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,18 @@ def all_vectors() -> list[Vector]:
     return [vector for path in vector_files() for vector in load(path)[1]]
 
 
-def readings_map(decoded: Decoded) -> dict[str, float]:
-    """Readings keyed `quantity` (channel 0) or `quantity#channel`, the vectors' notation."""
+def readings_map(decoded: Decoded, *, timed: bool = False) -> dict[str, float]:
+    """Readings keyed `quantity` (channel 0) or `quantity#channel`, the vectors' notation.
+
+    With `timed`, a reading that carries its own time (a datalog entry) is keyed
+    `quantity@2021-01-19T04:27:03Z`, so a vector can hold every entry of a multi-sample
+    frame; a vector opts in by writing such keys.
+    """
     keyed: dict[str, float] = {}
     for reading in decoded.readings:
         key = reading.quantity if reading.channel == 0 else f"{reading.quantity}#{reading.channel}"
+        if timed and reading.time is not None:
+            key += "@" + reading.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         assert key not in keyed, f"duplicate reading {key}"
         keyed[key] = reading.value
     return keyed
