@@ -24,10 +24,11 @@ uint16 of 0.1 hPa; `writeUFloat` uint16 of 0.01; `writeBitmap` first flag in the
     port 9  time sync request seqno uint8, or time answer: UNIX time uint32 | status uint8
 
 Ports 10-12 carry user sensor data whose format the user defines (`sensor_read`); they are
-accepted but not decoded (a warning says so). `port` repeats the fPort, which selects the
-message type, and `bytes` the payload, as the vendor's packed decoder reports both (the TTN
-device repository's examples show them); `pax` is Wi-Fi + BLE, as the firmware's packed
-converter adds.
+accepted but not decoded (a warning says so; the platform keeps every uplink's raw payload,
+so nothing is lost). `port` repeats the fPort, which selects the message type, as the
+vendor's packed decoder reports it; its `bytes` echo of the payload is not repeated here, for
+the raw payload is already stored with each uplink. `pax` is Wi-Fi + BLE, as the firmware's
+packed converter adds.
 
 Readings: people_count channel 0 = Wi-Fi devices, channel 1 = BLE devices (the device
 counts phones and wearables, a proxy for people); position, battery voltage and BME values.
@@ -160,7 +161,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:
     """Decode one Packed-format uplink (ports 1-9; 10-12 user data, kept raw)."""
     if f_port not in PORTS:
         raise UnknownPortError(f_port)
-    fields: dict[str, Any] = {"port": f_port, "bytes": list(payload)}
+    fields: dict[str, Any] = {"port": f_port}
     readings: list[Reading] = []
     if f_port in USER_PORTS:
         return Decoded(fields=fields, warnings=("user sensor data: user-defined format",))
