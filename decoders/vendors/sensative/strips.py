@@ -194,7 +194,7 @@ REPORTS: dict[int, Report] = {
     0x50: Report("TempHumReport", 3, _humidity_and("temperature", 0)),
     0x51: Report("AvgTempHumReport", 3, _humidity_and("averageTemperature", 1)),
     0x52: Report("TempDoorReport", 3, _door_and_temperature),
-    0x6E: Report("FirmwareReport", 8, _firmware),
+    0x6E: Report("FirmwareReport", 8, _firmware),  # the vendor table: UserButton1Alarm, GIT_IDD
     0x70: Report("CapacitanceFloodReport", 2, _number("capacitanceFlood")),
     0x71: Report("CapacitancePadReport", 2, _number("capacitancePad")),
     0x72: Report("CapacitanceEndReport", 2, _number("capacitanceEnd")),
