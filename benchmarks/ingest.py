@@ -13,13 +13,11 @@ Everything runs on 127.0.0.1 in a scratch database and a private broker, removed
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,17 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from pydantic import AnyUrl, SecretStr
 
+from benchmarks.timeline import Timeline
 from cli.localstack import start_mosquitto
-from ingestor.pipeline import Incoming
-from ingestor.service import run, tune_gc
-from ingestor.settings import IngestSettings
 from netserver import render
 from simulator.fleet import build_fleet
 from simulator.traffic import uplinks
 from storage.migrate import migrate
 
+ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "v3/bench@ttn/devices/bench/up"
 LIVE_TOPIC = "v3/bench-live@ttn/devices/bench/up"
 
@@ -99,47 +95,6 @@ def publish_backlog(broker_port: int, bodies: Sequence[bytes], topic: str = TOPI
     if _publish_file(broker_port, bodies, topic).wait(timeout=900) != 0:
         raise RuntimeError("publishing the backlog failed")
     return len(bodies)
-
-
-class Timeline:
-    """Collects commit observations from the ingestor."""
-
-    def __init__(self) -> None:
-        self.committed = 0
-        self.first_arrival: float | None = None
-        self.last_commit = 0.0
-        self.latencies: list[float] = []
-
-    def __call__(self, items: Sequence[Incoming], committed: float) -> None:
-        self.committed += len(items)
-        first = min(i.arrived_monotonic for i in items)
-        if self.first_arrival is None or first < self.first_arrival:
-            self.first_arrival = first
-        self.last_commit = committed
-        self.latencies.extend(committed - i.arrived_monotonic for i in items)
-
-    def rate(self) -> float:
-        if self.first_arrival is None or self.committed == 0:
-            return 0.0
-        return self.committed / max(self.last_commit - self.first_arrival, 1e-9)
-
-    def p99_ms(self) -> float:
-        if len(self.latencies) < 2:
-            return 0.0
-        return statistics.quantiles(self.latencies, n=100)[98] * 1000
-
-
-def _settings(
-    db_url: str, broker_url: str, client_id: str, batch: int | None, topic: str = TOPIC
-) -> IngestSettings:
-    """The ingestor's own defaults, apart from where to connect (and a batch size if asked)."""
-    settings = IngestSettings(
-        database_url=SecretStr(db_url),
-        mqtt_url=AnyUrl(broker_url),
-        mqtt_client_id=client_id,
-        mqtt_topics=[topic],
-    )
-    return settings if batch is None else settings.model_copy(update={"batch_size": batch})
 
 
 def _uplink_counts(db_url: str, euis: set[str], since: datetime) -> tuple[int, int]:
@@ -233,6 +188,46 @@ def naive_rate(db_url: str, broker_port: int, bodies: list[bytes]) -> float:
     return float(json.loads(out.strip().splitlines()[-1])["uplinks_per_s"])
 
 
+def _live_run(
+    env: dict[str, str],
+    workers: int,
+    workdir: Path,
+    until: Callable[[], bool],
+    publish: Callable[[], subprocess.Popen[bytes]],
+    timeout: float,
+) -> Timeline:
+    """Live workers subscribed, then the publisher, until `until()`; their merged timeline."""
+    workdir.mkdir()
+    outs = [workdir / f"worker-{i}.json" for i in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.live_worker", str(out)],
+            cwd=ROOT,
+            env={**env, "SMARTREGION_MQTT_CLIENT_ID": f"{env['SMARTREGION_MQTT_SHARE_GROUP']}-{i}"},
+        )
+        for i, out in enumerate(outs)
+    ]
+    publisher: subprocess.Popen[bytes] | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while not all(out.with_suffix(".ready").exists() for out in outs):
+            if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+                raise RuntimeError("a live worker did not subscribe")
+            time.sleep(0.05)
+        publisher = publish()
+        deadline = time.monotonic() + timeout
+        while not until() and time.monotonic() < deadline:
+            time.sleep(0.25)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=120)
+        if publisher is not None:
+            publisher.wait(timeout=300)
+    return Timeline.merged(json.loads(out.read_text()) for out in outs)
+
+
 def run_bench(plan: Plan) -> dict[str, Any]:
     name = f"smartregion_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(plan.admin_url, autocommit=True) as admin:
@@ -268,35 +263,31 @@ def run_bench(plan: Plan) -> dict[str, Any]:
         stored, distinct = _uplink_counts(db_url, drain_euis, start)
         drain_rate = _stored_rate(db_url, drain_euis, start)
 
-        # live: the simulator publishing at a target rate, the ingestor keeping up
-        live = Timeline()
+        # live: the simulator publishing at a target rate, the ingestor keeping up; as many
+        # worker processes as the drain used (one per core), as an operator runs it
         live_count = int(plan.live_rate * plan.live_seconds)
-        live_settings = _settings(
-            db_url, broker.url, f"bench-live-{uuid.uuid4().hex[:6]}", plan.live_batch_size,
-            topic=LIVE_TOPIC,
-        )  # fmt: skip
-        # the simulator's traffic of the last days, published at the target rate by the C
-        # client (a Python publisher tops out near 4 k/s on this machine next to the rest)
+        # the simulator's traffic of the last days, published at the target rate
         live_started = datetime.now(UTC) - timedelta(days=3)
         live_bodies, live_euis = backlog(live_count, plan.devices, live_started, seed=12)
-        publisher: subprocess.Popen[bytes] | None = None
-
-        async def live_run() -> None:
-            stop, ready = asyncio.Event(), asyncio.Event()
-            task = asyncio.create_task(run(live_settings, stop=stop, ready=ready, on_commit=live))
-            await ready.wait()
-            nonlocal publisher
-            publisher = _publish_file(broker.port, live_bodies, LIVE_TOPIC, plan.live_rate)
-            deadline = time.monotonic() + plan.live_seconds * 4 + 30
-            while live.committed < live_count and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            stop.set()
-            await task
-
-        tune_gc()  # as `smartregion ingest` does for its process
-        asyncio.run(live_run())
-        if publisher is not None:
-            publisher.wait(timeout=300)
+        live_env = {
+            **os.environ,
+            "SMARTREGION_DATABASE_URL": db_url,
+            "SMARTREGION_MQTT_URL": broker.url,
+            "SMARTREGION_MQTT_TOPICS": LIVE_TOPIC,
+            "SMARTREGION_MQTT_SHARE_GROUP": f"bench-live-{uuid.uuid4().hex[:6]}",
+            **(
+                {}
+                if plan.live_batch_size is None
+                else {"SMARTREGION_BATCH_SIZE": str(plan.live_batch_size)}
+            ),
+            "SMARTREGION_LOG_LEVEL": "WARNING",
+        }
+        live = _live_run(
+            live_env, plan.workers, workdir / "live",
+            until=lambda: _uplink_counts(db_url, live_euis, live_started)[1] >= live_count,
+            publish=lambda: _publish_file(broker.port, live_bodies, LIVE_TOPIC, plan.live_rate),
+            timeout=plan.live_seconds * 4 + 30,
+        )  # fmt: skip
         live_stored, live_distinct = _uplink_counts(db_url, live_euis, live_started)
 
         copy_rows_per_s, _, readings_per_uplink = copy_rate(db_url)
