@@ -18,14 +18,22 @@ which the examples do not pin down).
   (timestamp, humidity, temperature) per reading;
 * 5/6 simple/advanced configuration, 7 firmware version, 10 battery voltage.
 
-Timestamps are kept as the raw uint32 (the example's decoder renders 0 as 1 December 2000;
-the epoch is not stated in what we read), so batched readings cannot be dated: readings
-carry the newest (last) sample of a batch, fields all of them.
+Timestamps: the raw uint32 is kept as `timestamp`. Laird's Sentrius RS191 configuration
+manual says the sensor takes the network time "in epoch time, number of seconds since
+January 1, 2015", and can keep a backlog only once it has it; so a backlog entry (types 3
+and 4: measurements the sensor could not deliver when taken) is dated 2015-01-01 UTC plus
+its timestamp, as `time` and on its readings, instead of taking the receive time. A
+timestamp before 2016 means the sensor's clock was never set (the repository examples use
+0 and 2, and their decoder renders them in 2000, an epoch we found no document for): such an
+entry stays in the fields, without readings, with a warning. The aggregated message (type 2)
+does not say how its samples are spaced, so its readings carry the newest sample at the
+receive time; fields keep all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from decoders import bits
@@ -43,6 +51,8 @@ OPTIONS = (
 BATTERY_TYPES = {1: "Alkaline", 2: "Lithium"}
 LENGTHS = {1: 11, 3: 10, 5: 8, 6: 16, 7: 11, 10: 4}
 PORT = 1
+EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # the RS1xx network time's epoch (RS191 manual)
+CLOCK_SET_AFTER = 365 * 86400  # a timestamp before 2016: the sensor never got network time
 
 
 def _options(byte: int) -> list[str]:
@@ -89,7 +99,8 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         raise PayloadLengthError(expected="at least 2", got=len(payload))
     kind = payload[0]
     fields: dict[str, Any] = {"options": _options(payload[1])}
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float]] = []  # undated: the newest is the current reading
+    dated: list[tuple[datetime, float, float]] = []  # backlog entries with their own time
     if kind in LENGTHS and len(payload) != LENGTHS[kind]:
         raise PayloadLengthError(expected=LENGTHS[kind], got=len(payload))
     if kind == 1:
@@ -119,13 +130,8 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         samples += batch
     elif kind == 3:
         humidity, temperature = _th(payload, 6)
-        fields |= {
-            "msgType": "SendBackLogMessage",
-            "timestamp": bits.u32be(payload, 2),
-            "temperature": temperature,
-            "humidity": humidity,
-        }
-        samples.append((humidity, temperature))
+        fields |= {"msgType": "SendBackLogMessage"}
+        fields |= _backlog_entry(bits.u32be(payload, 2), humidity, temperature, dated)
     elif kind == 4:
         count = payload[2]
         if len(payload) != 3 + 8 * count:
@@ -134,9 +140,9 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         for i in range(count):
             offset = 3 + 8 * i
             humidity, temperature = _th(payload, offset + 4)
-            entries.append({"timestamp": bits.u32be(payload, offset),
-                            "temperature": temperature, "humidity": humidity})  # fmt: skip
-            samples.append((humidity, temperature))
+            entries.append(
+                _backlog_entry(bits.u32be(payload, offset), humidity, temperature, dated)
+            )
         fields |= {"msgType": "SendBackLogMessages", "numberOfReadings": count,
                    "readings": entries}  # fmt: skip
     elif kind in (5, 6):
@@ -154,11 +160,35 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         return Decoded(fields=fields, readings=(Reading("battery_voltage", voltage),))
     else:
         raise DecodeError(f"message type {kind} is not a documented uplink")
-    readings: tuple[Reading, ...] = ()
+    readings: list[Reading] = []
     if samples:
         humidity, temperature = samples[-1]
-        readings = (Reading("air_temperature", temperature), Reading("relative_humidity", humidity))
-    return Decoded(fields=fields, readings=readings)
+        readings += [
+            Reading("air_temperature", temperature),
+            Reading("relative_humidity", humidity),
+        ]
+    for time, humidity, temperature in dated:
+        readings += [
+            Reading("air_temperature", temperature, time=time),
+            Reading("relative_humidity", humidity, time=time),
+        ]
+    warnings: tuple[str, ...] = ()
+    if kind in (3, 4) and len(dated) < (1 if kind == 3 else payload[2]):
+        warnings = ("backlog entry without network time (timestamp before 2016): no readings",)
+    return Decoded(fields=fields, readings=tuple(readings), warnings=warnings)
+
+
+def _backlog_entry(
+    timestamp: int, humidity: float, temperature: float,
+    dated: list[tuple[datetime, float, float]],
+) -> dict[str, Any]:  # fmt: skip
+    """The entry's fields; a dated entry is also added to `dated` for its readings."""
+    entry: dict[str, Any] = {"timestamp": timestamp}
+    if timestamp >= CLOCK_SET_AFTER:
+        time = EPOCH + timedelta(seconds=timestamp)
+        entry["time"] = time.isoformat()
+        dated.append((time, humidity, temperature))
+    return entry | {"temperature": temperature, "humidity": humidity}
 
 
 def encode(readings: Sequence[Reading]) -> tuple[int, bytes]:
@@ -186,7 +216,8 @@ SPEC = DecoderSpec(
     f_ports=frozenset(),
     quantities=frozenset({"air_temperature", "relative_humidity", "battery_voltage"}),
     source="TTN device repository, vendor/laird/rs1xx-temp-rh-sensor-codec.yaml (message "
-    "examples); Laird Sentrius RS1xx LoRa Protocol (not available to us)",
+    "examples); Laird Sentrius RS191 configuration manual (network time epoch 2015-01-01); "
+    "Laird Sentrius RS1xx LoRa Protocol (not available to us)",
     decode=decode,
     encode=encode,
 )
