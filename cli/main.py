@@ -190,6 +190,7 @@ def _decoded_json(decoded: Any) -> dict[str, Any]:
         "readings": readings,
         "warnings": list(decoded.warnings),
         "errors": list(decoded.errors),
+        "notes": list(decoded.notes),
     }
 
 
@@ -216,7 +217,10 @@ def decode(
         typer.Option("--codec-js", help="Decode with this TTN/ChirpStack JavaScript codec."),
     ] = None,
 ) -> None:
-    """Decode payloads and print JSON: {data, readings, warnings, errors}."""
+    """Decode payloads and print JSON: {data, readings, warnings, errors, notes}.
+
+    `warnings` are the decoder's or codec's own; `notes` the platform's (plausibility).
+    """
     import decoders
 
     if codec_js is not None:
@@ -256,7 +260,10 @@ def _decode_batch(batch: Path, decode_line: Callable[[dict[str, Any], int, bytes
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             result = f"not {{fport, hex}}: {exc}"
         if isinstance(result, str):
-            out = {"data": {}, "readings": [], "warnings": [], "errors": [f"line {n}: {result}"]}
+            out = {
+                "data": {}, "readings": [], "warnings": [], "errors": [f"line {n}: {result}"],
+                "notes": [],
+            }  # fmt: skip
             typer.echo(json.dumps(out))
         else:
             typer.echo(json.dumps(_decoded_json(result), ensure_ascii=False))

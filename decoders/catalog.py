@@ -179,7 +179,7 @@ CATALOG: Mapping[str, DecoderSpec] = MappingProxyType({s.type_id: s for s in PYT
 def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
     """Decode one payload. Bad bytes come back as `errors`, never as exceptions.
 
-    Readings outside their quantity's plausible range are kept and flagged in `warnings`, so
+    Readings outside their quantity's plausible range are kept and flagged in `notes`, so
     the storage layer keeps them without treating them as truth. A type that declares its
     battery pack also gets the platform's level estimate (`decoders.battery`).
     """
@@ -208,19 +208,19 @@ def decode(type_id: str, f_port: int, payload: bytes) -> Decoded:
 def _flag_implausible(decoded: Decoded) -> Decoded:
     if all(quantities.is_known_and_plausible(r.quantity, r.value) for r in decoded.readings):
         return decoded  # the common case, on the ingest path: nothing to add
-    warnings = list(decoded.warnings)
+    notes = list(decoded.notes)
     for reading in decoded.readings:
         quantity = quantities.QUANTITIES.get(reading.quantity)
         if quantity is None:
-            warnings.append(f"{reading.quantity} is not in the quantity vocabulary")
+            notes.append(f"{reading.quantity} is not in the quantity vocabulary")
         elif not quantities.is_plausible(reading.quantity, reading.value):
-            warnings.append(
+            notes.append(
                 f"{reading.quantity} {reading.value} {quantity.unit} outside plausible range "
                 f"{quantity.minimum:g}..{quantity.maximum:g}"
             )
-    if len(warnings) == len(decoded.warnings):
+    if len(notes) == len(decoded.notes):
         return decoded
-    return replace(decoded, warnings=tuple(warnings))
+    return replace(decoded, notes=tuple(notes))
 
 
 def reported_quantities(spec: DecoderSpec) -> frozenset[str]:

@@ -30,12 +30,24 @@ class Reading(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """The outcome of decoding one payload. Errors are data, never exceptions."""
+    """The outcome of decoding one payload. Errors are data, never exceptions.
+
+    `warnings` are the decoder's (or JS codec's) own, exactly as it gave them; `notes` are
+    the platform's remarks on the result (a reading outside its plausible range, what a
+    codec's normalizeUplink said). They are kept apart so that a codec's output can be
+    compared with its own examples; storage keeps both (`all_warnings`).
+    """
 
     fields: Mapping[str, Any] = field(default_factory=dict)
     readings: tuple[Reading, ...] = ()
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def all_warnings(self) -> tuple[str, ...]:
+        """The decoder's warnings, then the platform's notes: what an uplink stores."""
+        return (*self.warnings, *self.notes) if self.notes else self.warnings
 
 
 @dataclass(frozen=True, slots=True)

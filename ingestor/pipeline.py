@@ -120,7 +120,7 @@ def uplink_row(
     quantity_ids: Container[str],
 ) -> UplinkRow:  # fmt: skip
     readings: list[ReadingRow] = []
-    warnings: list[str] = list(decoded.warnings) if decoded else []
+    warnings: list[str] = list(decoded.all_warnings) if decoded else []
     if decoded:
         received_at = uplink.received_at
         for r in decoded.readings:

@@ -62,7 +62,7 @@ async def reprocess(database_url: str, dev_eui: str | None = None) -> dict[str, 
                         counts["uplinks_with_errors" if result.errors else "uplinks_decoded"] += 1
                         decodes.append(
                             Redecoded(stored.received_at, type_id, dict(result.fields) or None,
-                                      result.errors, result.warnings, readings)
+                                      result.errors, result.all_warnings, readings)
                         )  # fmt: skip
                     counts["readings"] += await replace_decodes(
                         conn, device.id, decodes, quantity_ids

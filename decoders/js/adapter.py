@@ -16,7 +16,8 @@
 * Readings: from ``normalizeUplink`` when the codec has one (TTN's normalized payload schema),
   otherwise from the keys of ``data`` that the network-decoded fallback table maps
   unambiguously (`decoders.fallback`). Readings outside their plausible range are flagged in
-  ``warnings``, as `decoders.catalog.decode` does for Python decoders.
+  ``notes``, as `decoders.catalog.decode` does for Python decoders; so are this module's own
+  remarks (non-finite values, normalizeUplink's warnings), leaving ``warnings`` the codec's.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
         return Decoded(errors=(f"codec threw: {outcome['threw']}",))
     kind = outcome.get("kind")
     result = json.loads(outcome["result"]) if outcome.get("result") is not None else None
-    # The codec's own warnings first, so they read as the codec wrote them; ours follow.
+    # The codec's own warnings exactly as it wrote them; ours are notes.
     warnings: list[str] = []
     ours = [f"codec returned {item}; stored as null" for item in outcome.get("nonFinite", ())]
     errors: list[str] = []
@@ -88,7 +89,11 @@ def to_decoded(outcome: Mapping[str, Any]) -> Decoded:
             readings = fallback.readings_from_network_decoded(fields)
         ours.extend(_implausible(readings))
     return Decoded(
-        fields=fields, readings=readings, warnings=(*warnings, *ours), errors=tuple(errors)
+        fields=fields,
+        readings=readings,
+        warnings=tuple(warnings),
+        errors=tuple(errors),
+        notes=tuple(ours),
     )
 
 

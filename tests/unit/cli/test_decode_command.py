@@ -19,7 +19,7 @@ def test_decode_one_payload_prints_data_readings_warnings_errors() -> None:
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"data", "readings", "warnings", "errors"}
+    assert set(out) == {"data", "readings", "warnings", "errors", "notes"}
     assert out["data"]["conduct_SOIL"] == 200
     readings = {r["quantity"]: (r["value"], r["unit"]) for r in out["readings"]}
     assert readings["soil_temperature"] == (-1.3, "Cel")

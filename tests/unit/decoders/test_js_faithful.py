@@ -109,22 +109,24 @@ def test_an_empty_errors_list_without_data_is_an_empty_payload_with_our_warning(
     result = decode_js("function decodeUplink(i) { return { errors: [] }; }", 1, b"")
     assert result.fields == {}
     assert result.errors == ()
-    assert result.warnings == ("decodeUplink returned no data",)
+    assert result.warnings == ()  # the codec gave none
+    assert result.notes == ("decodeUplink returned no data",)
 
 
 def test_only_data_warnings_and_errors_are_read_as_on_ttn() -> None:
     bare = decode_js("function decodeUplink(i) { return { level: 3, unit: 'cm' }; }", 1, b"")
     assert bare.fields == {}
     assert bare.errors == ()
-    assert "level, unit but no data key" in bare.warnings[0]
+    assert bare.warnings == ()
+    assert "level, unit but no data key" in bare.notes[0]
     extra = decode_js(
         "function decodeUplink(i) { return { data: { level: 3 }, debug: 'x', fPort: 1 }; }", 1, b""
     )
     assert extra.fields == {"level": 3}
-    assert extra.warnings == ()
+    assert extra.warnings == extra.notes == ()
 
 
-def test_the_codec_warnings_come_before_the_runtime_warnings() -> None:
+def test_the_codec_warnings_stay_as_written_and_the_runtime_remarks_are_notes() -> None:
     result = decode_js(
         """
         function decodeUplink(input) {
@@ -133,7 +135,12 @@ def test_the_codec_warnings_come_before_the_runtime_warnings() -> None:
         1,
         b"",
     )
-    assert result.warnings == ("sensor not calibrated", "codec returned ratio: NaN; stored as null")
+    assert result.warnings == ("sensor not calibrated",)
+    assert result.notes == ("codec returned ratio: NaN; stored as null",)
+    # stored together, the codec's first
+    assert result.all_warnings == (
+        "sensor not calibrated", "codec returned ratio: NaN; stored as null",
+    )  # fmt: skip
 
 
 # -- habits of device-repository codecs -------------------------------------------------------

@@ -28,6 +28,7 @@ def test_one_payload() -> None:
         ],
         "warnings": [],
         "errors": [],
+        "notes": [],
     }
 
 
@@ -44,7 +45,7 @@ def test_batch_answers_every_line_in_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 4
-    assert all(set(line) == {"data", "readings", "warnings", "errors"} for line in lines)
+    assert all(set(line) == {"data", "readings", "warnings", "errors", "notes"} for line in lines)
     assert lines[0]["data"]["temperature"] == -10
     assert lines[0]["warnings"] == ["low battery"]
     assert lines[1]["errors"] == ["unknown FPort"]

@@ -386,7 +386,8 @@ def test_non_json_safe_output_is_made_plain() -> None:
         "small": 5,
         "when": "2024-01-02T03:04:05Z",
     }
-    assert result.warnings == (
+    assert result.warnings == ()
+    assert result.notes == (
         "codec returned nan: NaN; stored as null",
         "codec returned inf: -Infinity; stored as null",
     )
@@ -420,7 +421,8 @@ def test_a_result_without_data_key_decodes_nothing_as_on_ttn() -> None:
     assert result.fields == {}
     assert result.readings == ()
     assert result.errors == ()
-    assert result.warnings == (
+    assert result.warnings == ()
+    assert result.notes == (
         "decodeUplink returned temperature but no data key; TTN ignores such fields, "
         "so nothing was decoded (wrap them in {data: ...})",
     )
@@ -474,7 +476,8 @@ def test_a_throwing_normalize_uplink_is_a_warning() -> None:
         b"",
     )
     assert result.errors == ()
-    assert result.warnings == ("normalizeUplink threw: Error: nope",)
+    assert result.warnings == ()
+    assert result.notes == ("normalizeUplink threw: Error: nope",)
     assert result.readings == (Reading("co2", 600.0),)
 
 
@@ -487,7 +490,8 @@ def test_implausible_normalized_readings_are_flagged() -> None:
         b"",
     )
     assert result.readings == (Reading("air_temperature", 500.0),)
-    assert result.warnings == ("air_temperature 500.0 Cel outside plausible range -60..70",)
+    assert result.warnings == ()
+    assert result.notes == ("air_temperature 500.0 Cel outside plausible range -60..70",)
 
 
 # -- a TTN device-repository style codec with its examples -----------------------------------
