@@ -42,7 +42,8 @@ a decoder does not know.
 Field names are the vendor translator's (`door`, `doorAlarm`, `tempAlarm.highAlarm`, ...),
 with its `{value: x}` wrappers flattened. Readings are the physical quantities only:
 battery_level, air_temperature (channel 1 = the strip's running average), relative_humidity
-and illuminance (channel 1 = the second lux report). The door boolean is kept as sent and
+and illuminance (channel 1 = the second lux report), and presence (1/0, the vocabulary's
+occupancy quantity, as for the Elsys sensors). The door boolean is kept as sent and
 gets no door_open reading: the vendor's own comments disagree on its polarity ("true = door
 open" in raw-translate.js, the opposite for report 0x09 in the TTN codec) and the strip's
 INVERT_DOOR setting flips it.
@@ -116,6 +117,11 @@ def _temp(field: str, channel: int, offset: int = 0) -> Callable[[bytes, Fields,
     return read
 
 
+def _presence(data: bytes, fields: Fields, readings: Readings) -> None:
+    fields["presence"] = bool(data[0])
+    readings[("presence", 0)] = 1.0 if data[0] else 0.0
+
+
 def _humidity(data: bytes, fields: Fields, readings: Readings) -> None:
     fields["humidity"] = data[0] / 2
     readings[("relative_humidity", 0)] = data[0] / 2
@@ -186,7 +192,7 @@ REPORTS: dict[int, Report] = {
     0x0F: Report("FoilAlarm", 1, _foil_or_oil),
     0x10: Report("UserSwitch1Alarm", 1, _flag("userSwitch1Alarm")),
     0x11: Report("DoorCountReport", 2, _number("doorCount")),
-    0x12: Report("PresenceReport", 1, _flag("presence")),
+    0x12: Report("PresenceReport", 1, _presence),
     0x13: Report("IRProximityReport", 2, _number("IRproximity")),
     0x14: Report("IRCloseProximityReport", 2, _number("IRcloseproximity")),
     0x15: Report("CloseProximityAlarm", 1, _flag("closeProximityAlarm")),
@@ -266,6 +272,7 @@ ENCODABLE: dict[tuple[str, int], tuple[int, Callable[[float], bytes]]] = {
     ("relative_humidity", 0): (0x06, lambda v: bits.pack_uint(round(v * 2), 1)),
     ("illuminance", 0): (0x07, lambda v: bits.pack_uint(round(v), 2)),
     ("illuminance", 1): (0x08, lambda v: bits.pack_uint(round(v), 2)),
+    ("presence", 0): (0x12, lambda v: bits.pack_uint(round(v), 1)),
 }
 """The reports `encode` writes, by the reading they carry: (type byte, value -> data)."""
 
@@ -295,7 +302,9 @@ SPEC = DecoderSpec(
     model="Strips Multi-sensor (MS +Guard, +Drip, +Comfort, Presence)",
     category="smart_city",
     f_ports=frozenset({LIVE_PORT, HISTORY_PORT}),
-    quantities=frozenset({"battery_level", "air_temperature", "relative_humidity", "illuminance"}),
+    quantities=frozenset(
+        {"battery_level", "air_temperature", "relative_humidity", "illuminance", "presence"}
+    ),
     source=(
         "No prose payload document exists; layout from Sensative's own MIT translators: "
         "github.com/Sensative/strips-lora-translator-open-source (raw-translate.js, the "

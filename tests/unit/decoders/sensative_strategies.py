@@ -20,6 +20,7 @@ _REPORTS: dict[tuple[str, int], Range] = {
     ("relative_humidity", 0): (0.0, 100.0, 0.5),  # uint8, 0.5 %
     ("illuminance", 0): (0.0, 65535.0, 1.0),  # uint16 lux
     ("illuminance", 1): (0.0, 65535.0, 1.0),  # the second lux report
+    ("presence", 0): (0.0, 1.0, 1.0),  # a boolean byte: 0 or 1
 }
 
 
