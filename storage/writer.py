@@ -124,8 +124,12 @@ async def write_batch(
             )
         if batch.dead_letters:
             await cur.executemany(
+                # the same malformed message again (a redelivery) is counted, not re-stored
                 "INSERT INTO dead_letters (received_at, topic, payload, reason, source) "
-                "VALUES (coalesce(%s, now()), %s, %s, %s, %s)",
+                "VALUES (coalesce(%s, now()), %s, %s, %s, %s) "
+                "ON CONFLICT (topic, sha256(payload)) DO UPDATE SET "
+                "deliveries = dead_letters.deliveries + 1, "
+                "last_received_at = greatest(dead_letters.last_received_at, EXCLUDED.received_at)",
                 [
                     (d.received_at, d.topic, d.payload, d.reason, d.source)
                     for d in batch.dead_letters

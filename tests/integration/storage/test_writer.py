@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from storage.registry import ensure_organization, load_quantity_ids, register_devices
-from storage.rows import Batch, DeviceSighting, ReadingRow, ReceptionRow, UplinkRow
+from storage.rows import Batch, DeadLetterRow, DeviceSighting, ReadingRow, ReceptionRow, UplinkRow
 from storage.writer import write_batch
 
 pytestmark = pytest.mark.integration
@@ -76,3 +76,39 @@ async def test_fresh_then_repeated_then_mixed_batches_store_each_uplink_once(
         (eui,),
     ).fetchone()
     assert latest == (22.0,)
+
+
+async def test_a_malformed_message_delivered_again_is_one_dead_letter(
+    database_url: str, db: psycopg.Connection
+) -> None:
+    topic = f"v3/app-{random.randrange(10**9)}@ttn/devices/broken/up"
+    broken, other = b'{"end_device_ids": {"dev_', b'{"uplink_message": 5'
+
+    async def dead_letters(*letters: DeadLetterRow) -> None:
+        async with (
+            await psycopg.AsyncConnection.connect(database_url) as conn,
+            conn.transaction(),
+        ):
+            org = await ensure_organization(conn, "writer-test")
+            quantities = await load_quantity_ids(conn)
+            await write_batch(conn, Batch(dead_letters=list(letters)), {}, quantities, org)
+
+    first = DeadLetterRow(topic, broken, "invalid JSON", "ttn-v3", BASE)
+    await dead_letters(first, DeadLetterRow(topic, other, "not an object", "ttn-v3", BASE))
+    # the broker delivers the first again (not acknowledged before a crash), twice in one
+    # batch and once more later
+    again = DeadLetterRow(topic, broken, "invalid JSON", "ttn-v3", BASE + timedelta(minutes=1))
+    await dead_letters(again, again)
+    await dead_letters(
+        DeadLetterRow(topic, broken, "invalid JSON", "ttn-v3", BASE + timedelta(minutes=5))
+    )
+    rows = db.execute(
+        "SELECT payload, deliveries, received_at, last_received_at, reason FROM dead_letters "
+        "WHERE topic = %s ORDER BY id",
+        (topic,),
+    ).fetchall()
+    assert [(bytes(r[0]), r[1]) for r in rows] == [(broken, 4), (other, 1)]
+    assert rows[0][2] == BASE  # first seen
+    assert rows[0][3] == BASE + timedelta(minutes=5)  # last seen
+    assert rows[0][4] == "invalid JSON"
+    assert rows[1][3] is None  # delivered once
