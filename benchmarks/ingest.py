@@ -300,6 +300,7 @@ def run_bench(plan: Plan) -> dict[str, Any]:
             "drain_workers": plan.workers,
             "live_uplinks_per_s": round(live.rate()),
             "live_offered_per_s": plan.live_rate,
+            "live_workers": plan.workers,
             "live_p99_commit_ms": round(live.p99_ms(), 1),
             "copy_rows_per_s": round(copy_rows_per_s),
             "readings_per_uplink": round(readings_per_uplink, 2),
