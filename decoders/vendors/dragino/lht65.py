@@ -104,8 +104,7 @@ def _builtin(payload: bytes, at: int, fields: dict[str, Any]) -> list[Reading]:
     ]
 
 
-def _timed(readings: list[Reading], unix: int) -> list[Reading]:
-    when = datetime.fromtimestamp(unix, tz=UTC)
+def _timed(readings: list[Reading], when: datetime) -> list[Reading]:
     return [r._replace(time=when) for r in readings]
 
 
@@ -120,15 +119,16 @@ def _datalog(payload: bytes) -> Decoded:
     for at in range(0, len(payload), ENTRY):
         ext = payload[at + 6] & 0x0F
         unix = bits.u32be(payload, at + 7)
+        when = datetime.fromtimestamp(unix, tz=UTC)
         entry: dict[str, Any] = {}
         found = _ext_word(ext, payload, at, entry)
         found += _builtin(payload, at + 2, entry)
         entry["Ext_sensor"] = EXT_SENSORS.get(ext, f"0x{ext:02x}")
         entry["Poll_message_flag"] = (payload[at + 6] & POLL_FLAG) >> 6
         entry["Systimestamp"] = unix
-        entry["time"] = datetime.fromtimestamp(unix, tz=UTC).isoformat()
+        entry["time"] = when.isoformat()
         entries.append(entry)
-        readings += _timed(found, unix)
+        readings += _timed(found, when)
     return Decoded(fields={"DATALOG": entries}, readings=tuple(readings))
 
 
@@ -140,7 +140,8 @@ def _timestamped(payload: bytes, ext: int) -> Decoded:
     fields["Systimestamp"] = bits.u32be(payload, 7)
     if payload[6] & NOT_CONNECTED:
         fields["No_connect"] = "Sensor no connection"
-    return Decoded(fields=fields, readings=tuple(_timed(readings, fields["Systimestamp"])))
+    when = datetime.fromtimestamp(fields["Systimestamp"], tz=UTC)
+    return Decoded(fields=fields, readings=tuple(_timed(readings, when)))
 
 
 def decode_frame(payload: bytes, f_port: int) -> Decoded:

@@ -101,6 +101,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
     fields: dict[str, Any] = {"options": _options(payload[1])}
     samples: list[tuple[float, float]] = []  # undated: the newest is the current reading
     dated: list[tuple[datetime, float, float]] = []  # backlog entries with their own time
+    backlog: list[dict[str, Any]] = []  # the backlog entries' fields, dated or not
     if kind in LENGTHS and len(payload) != LENGTHS[kind]:
         raise PayloadLengthError(expected=LENGTHS[kind], got=len(payload))
     if kind == 1:
@@ -130,21 +131,20 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
         samples += batch
     elif kind == 3:
         humidity, temperature = _th(payload, 6)
-        fields |= {"msgType": "SendBackLogMessage"}
-        fields |= _backlog_entry(bits.u32be(payload, 2), humidity, temperature, dated)
+        backlog.append(_backlog_entry(bits.u32be(payload, 2), humidity, temperature, dated))
+        fields |= {"msgType": "SendBackLogMessage"} | backlog[0]
     elif kind == 4:
         count = payload[2]
         if len(payload) != 3 + 8 * count:
             raise PayloadLengthError(expected=3 + 8 * count, got=len(payload))
-        entries = []
         for i in range(count):
             offset = 3 + 8 * i
             humidity, temperature = _th(payload, offset + 4)
-            entries.append(
+            backlog.append(
                 _backlog_entry(bits.u32be(payload, offset), humidity, temperature, dated)
             )
         fields |= {"msgType": "SendBackLogMessages", "numberOfReadings": count,
-                   "readings": entries}  # fmt: skip
+                   "readings": backlog}  # fmt: skip
     elif kind in (5, 6):
         fields |= _config(payload, kind)
     elif kind == 7:
@@ -173,7 +173,7 @@ def decode(payload: bytes, f_port: int) -> Decoded:  # noqa: ARG001 - the type b
             Reading("relative_humidity", humidity, time=time),
         ]
     warnings: tuple[str, ...] = ()
-    if kind in (3, 4) and len(dated) < (1 if kind == 3 else payload[2]):
+    if any("time" not in entry for entry in backlog):
         warnings = ("backlog entry without network time (timestamp before 2016): no readings",)
     return Decoded(fields=fields, readings=tuple(readings), warnings=warnings)
 
